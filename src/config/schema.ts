@@ -1,0 +1,134 @@
+/** The configuration schema: every key, its default, and its validation, in one place. */
+import { z } from "zod";
+import { parseDurationMs } from "./duration.js";
+
+const duration = (fallback: string) =>
+  z
+    .union([z.string(), z.number()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === null) {
+        ctx.addIssue({ code: "custom", message: `not a duration: ${JSON.stringify(value)} (use 500ms, 30s, 5m, 1h)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, "expected HOST:PORT, e.g. 127.0.0.1:9095");
+
+const level = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.enum(["ERROR", "WARN", "INFO", "DEBUG", "TRACE"]));
+
+/** The whole configuration after defaults; durations are milliseconds. */
+export const configSchema = z
+  .object({
+    listen: listen.default("127.0.0.1:9095"),
+    store: z
+      .object({
+        sqlitePath: z.string().min(1).default("./data/ai-monitor.db"),
+        databaseUrl: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, "must start with postgres://")
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .prefault({}),
+    watch: z
+      .object({
+        paths: z.array(z.string().min(1)).default(["./logs/*.log"]),
+        fromBeginning: z.boolean().default(false),
+        pollInterval: duration("1s"),
+        maxLineBytes: z.number().int().min(1024).default(1024 * 1024),
+        levels: z.array(level).min(1).default(["ERROR"]),
+      })
+      .strict()
+      .prefault({}),
+    dedup: z
+      .object({ window: duration("5m"), maxAge: duration("1h") })
+      .strict()
+      .prefault({}),
+    diagnosis: z
+      .object({
+        ratePerHour: z.number().int().min(0).default(10),
+        catalog: z.string().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    anthropic: z
+      .object({
+        apiKey: z.string().nullable().default(null),
+        baseUrl: z.string().url().nullable().default(null),
+        model: z.string().min(1).default("claude-sonnet-5-5"),
+      })
+      .strict()
+      .prefault({}),
+    sinks: z
+      .object({
+        console: z.boolean().default(true),
+        jsonl: z.string().nullable().default(null),
+        discord: z
+          .object({ webhookUrl: z.string().url().nullable().default(null) })
+          .strict()
+          .prefault({}),
+        github: z
+          .object({
+            token: z.string().nullable().default(null),
+            repository: z
+              .string()
+              .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
+              .nullable()
+              .default(null),
+            apiUrl: z.string().url().default("https://api.github.com"),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    webhook: z
+      .object({
+        token: z.string().min(16, "use at least 16 characters").nullable().default(null),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(5 * 1024 * 1024),
+        labels: z
+          .object({
+            errorCode: z.string().default("error_code"),
+            target: z.string().default("target"),
+            severity: z.string().default("severity"),
+            count: z.string().default("count"),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    worker: z
+      .object({
+        lease: duration("30s"),
+        poll: duration("250ms"),
+        maxAttempts: z.number().int().min(1).default(8),
+      })
+      .strict()
+      .prefault({}),
+    loki: z
+      .object({ url: z.string().url().nullable().default(null) })
+      .strict()
+      .prefault({}),
+    repoPath: z.string().nullable().default(null),
+    autofix: z.boolean().default(false),
+  })
+  .strict();
+
+/** The resolved configuration. */
+export type Config = z.infer<typeof configSchema>;
+/** The configuration as written in YAML, before defaults. */
+export type ConfigInput = z.input<typeof configSchema>;

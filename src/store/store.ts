@@ -1,0 +1,117 @@
+/**
+ * The Store: every durable fact of ai-monitor behind one async interface, so SQLite (one host) and
+ * PostgreSQL (shared by replicas) are interchangeable. Atomicity lives here, not in callers.
+ */
+import type { Diagnosis, Incident, Signal } from "../domain/types.js";
+
+/** Durable read position of one tailed file, keyed by device and inode. */
+export interface FileOffset {
+  dev: number;
+  ino: number;
+  /** Last path seen for this inode (informational; the key is dev+ino). */
+  path: string;
+  /** Byte offset just after the last fully processed line. */
+  offset: number;
+  /** sha1 of the first `headLen` bytes, to tell a recreated file that reused the inode. */
+  headHash: string;
+  headLen: number;
+}
+
+/** How ingest decides windows. `now` is passed in so tests control time. */
+export interface IngestPolicy {
+  windowMs: number;
+  /** Occurrences older than this (relative to now) when first found alert no one. */
+  maxAgeMs: number;
+  now: number;
+}
+
+/** What ingest did with one signal. */
+export type IngestOutcome =
+  | { kind: "new"; incidentId: string; jobId: string }
+  | { kind: "duplicate"; incidentId: string }
+  | { kind: "backfill"; incidentId: string }
+  | { kind: "resent" };
+
+/** Kinds of durable work. */
+export type JobKind = "incident" | "resolved";
+
+/** A claimed unit of work with its lease. */
+export interface Job {
+  id: string;
+  incidentId: string;
+  kind: JobKind;
+  attempts: number;
+  runAt: number;
+  createdAt: number;
+}
+
+/** Patch for one delivery record of the outbox. */
+export interface DeliveryPatch {
+  state: "pending" | "sending" | "sent" | "failed";
+  remoteRef?: string | null;
+  lastError?: string | null;
+  /** Count this as one more attempt. */
+  attempt?: boolean;
+}
+
+/** Queue figures for metrics and health. */
+export interface QueueStats {
+  depth: number;
+  oldestAgeMs: number;
+}
+
+/** Listing options for incidents, newest first. */
+export interface ListOptions {
+  limit: number;
+  /** Only incidents with id lower than this (keyset pagination). */
+  beforeId?: string;
+}
+
+/** The durable store. Every method is atomic on its own. */
+export interface Store {
+  /** Backend name for logs ("sqlite", "postgres"). */
+  readonly kind: string;
+  /** Apply migrations; safe to call on every start. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** Throws if the store does not answer (readiness). */
+  ping(): Promise<void>;
+
+  /**
+   * In one transaction: dedup each signal into its fingerprint's window, create incidents and their
+   * jobs for new ones, and save the file offset if given. Either all of it is stored or none.
+   */
+  ingest(signals: Signal[], policy: IngestPolicy, offset?: FileOffset): Promise<IngestOutcome[]>;
+  /** Mark the open incident of a fingerprint resolved (at `resolvedAt`) and enqueue a "resolved" job. */
+  resolve(fingerprint: string, resolvedAt: number, now: number): Promise<string | null>;
+
+  getOffset(dev: number, ino: number): Promise<FileOffset | null>;
+  saveOffset(offset: FileOffset): Promise<void>;
+
+  /** Lease up to `limit` due jobs to `owner` until now + leaseMs. */
+  claimJobs(owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]>;
+  /** Extend a lease still held by owner; false if it was lost. */
+  extendLease(jobId: string, owner: string, leaseMs: number, now: number): Promise<boolean>;
+  completeJob(jobId: string, owner: string): Promise<void>;
+  /** Give the job back to run again at runAt, recording the error. */
+  retryJob(jobId: string, owner: string, runAt: number, error: string): Promise<void>;
+  /** Release every lease held by owner (graceful shutdown, or a dead owner on this host). */
+  releaseLeases(owner: string): Promise<number>;
+  /** Owners currently holding leases (to find dead local processes). */
+  leaseOwners(): Promise<string[]>;
+  queueStats(now: number): Promise<QueueStats>;
+
+  /**
+   * Sliding-window limiter: record one use of `bucket` for `key` if fewer than `limit` uses happened in
+   * the last windowMs. Idempotent per key: asking again for the same key returns the first answer.
+   */
+  takeToken(bucket: string, key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+
+  saveDiagnosis(incidentId: string, diagnosis: Diagnosis): Promise<void>;
+  /** Create pending delivery records for sinks that have none yet. */
+  ensureDeliveries(incidentId: string, sinks: string[], now: number): Promise<void>;
+  updateDelivery(incidentId: string, sink: string, patch: DeliveryPatch, now: number): Promise<void>;
+
+  getIncident(id: string): Promise<Incident | null>;
+  listIncidents(options: ListOptions): Promise<Incident[]>;
+}

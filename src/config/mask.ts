@@ -1,0 +1,40 @@
+/** Pure: a copy of the configuration safe to print: secrets masked, durations readable. */
+import { formatDurationMs } from "./duration.js";
+import type { Config } from "./schema.js";
+
+const mask = (value: string | null) => (value ? `${value.slice(0, 3)}***` : null);
+
+/** Mask credentials inside a URL (user:password and Discord's webhook token path). */
+export function maskUrl(url: string | null): string | null {
+  if (!url) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    parsed.pathname = parsed.pathname.replace(/(\/webhooks\/\d+\/)[^/]+/, "$1***");
+    return parsed.toString();
+  } catch {
+    return "***";
+  }
+}
+
+/** The configuration as `config check` prints it. */
+export function maskedConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },
+    watch: { ...config.watch, pollInterval: formatDurationMs(config.watch.pollInterval) },
+    dedup: { window: formatDurationMs(config.dedup.window), maxAge: formatDurationMs(config.dedup.maxAge) },
+    anthropic: { ...config.anthropic, apiKey: mask(config.anthropic.apiKey) },
+    sinks: {
+      ...config.sinks,
+      discord: { webhookUrl: maskUrl(config.sinks.discord.webhookUrl) },
+      github: { ...config.sinks.github, token: mask(config.sinks.github.token) },
+    },
+    webhook: { ...config.webhook, token: config.webhook.token ? "***" : null },
+    worker: {
+      ...config.worker,
+      lease: formatDurationMs(config.worker.lease),
+      poll: formatDurationMs(config.worker.poll),
+    },
+  };
+}

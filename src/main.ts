@@ -1,0 +1,111 @@
+/** The one place that wires config -> store -> pipeline -> http and file sources. */
+import type { Writable } from "node:stream";
+import type { Config } from "./config/schema.js";
+import { createContextGatherer } from "./context/context.js";
+import { loadCatalog } from "./diagnose/catalog.js";
+import { createOfflineDiagnoser } from "./diagnose/offline.js";
+import type { Logger } from "./log.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { createIntake, type Intake } from "./pipeline/intake.js";
+import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
+import { createConsoleSink } from "./sinks/console.js";
+import { createJsonlSink } from "./sinks/jsonl.js";
+import type { Sink } from "./sinks/sink.js";
+import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
+import type { Store } from "./store/store.js";
+
+/** Everything a command needs, built from the configuration. */
+export interface Runtime {
+  config: Config;
+  store: Store;
+  metrics: Metrics;
+  intake: Intake;
+  worker: Worker;
+  sinks: Sink[];
+  log: Logger;
+  now: () => number;
+  close(): Promise<void>;
+}
+
+/** Process-level inputs of the runtime. */
+export interface RuntimeOptions {
+  log: Logger;
+  now?: () => number;
+  /** Where the console sink writes (stdout). */
+  out: Writable;
+  colour?: boolean;
+}
+
+/** Open the store the configuration selects. */
+export async function openStore(config: Config, log: Logger): Promise<Store> {
+  if (config.store.databaseUrl) {
+    throw new Error(
+      "DATABASE_URL selects PostgreSQL, whose store is not part of this version yet; unset it to use SQLite " +
+        `(${config.store.sqlitePath})`,
+    );
+  }
+  const store = createSqliteStore({ path: config.store.sqlitePath });
+  await store.init();
+  log.debug({ backend: store.kind, path: config.store.sqlitePath }, "store ready");
+  return store;
+}
+
+/** Build the pipeline: store, sinks, diagnoser, intake and worker (not started). */
+export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { log } = options;
+  const now = options.now ?? Date.now;
+  const metrics = createMetrics({ defaultMetrics: true });
+  const store = await openStore(config, log);
+  const catalog = await loadCatalog(config.diagnosis.catalog);
+  const sinks: Sink[] = [];
+  if (config.sinks.console) sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
+  const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
+  if (jsonl) sinks.push(jsonl);
+  if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");
+
+  let worker: Worker | null = null;
+  const intake = createIntake({
+    store,
+    metrics,
+    now,
+    policy: { windowMs: config.dedup.window, maxAgeMs: config.dedup.maxAge },
+    wake: () => worker?.wake(),
+  });
+  worker = createWorker(
+    {
+      store,
+      sinks,
+      metrics,
+      log,
+      now,
+      catalog,
+      diagnoser: createOfflineDiagnoser({ catalog }),
+      context: createContextGatherer({ providers: [], timeoutMs: 10_000, log }),
+      ratePerHour: config.diagnosis.ratePerHour,
+    },
+    {
+      owner: makeOwnerId(),
+      leaseMs: config.worker.lease,
+      pollMs: config.worker.poll,
+      maxAttempts: config.worker.maxAttempts,
+      concurrency: 4,
+    },
+  );
+  await releaseDeadLocalOwners(store, log);
+  const built = worker;
+  return {
+    config,
+    store,
+    metrics,
+    intake,
+    worker: built,
+    sinks,
+    log,
+    now,
+    async close() {
+      await built.stop();
+      await jsonl?.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The worker: leases durable jobs and runs their steps (diagnose once, then deliver through the outbox).
+ * A lease is heartbeated while a job runs; if the process dies, the lease expires (or is released at the next
+ * start on the same host) and the job runs again, skipping the steps already recorded as done.
+ */
+import { hostname } from "node:os";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import { backoffMs } from "../sinks/retry.js";
+import type { Job, Store } from "../store/store.js";
+import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
+import { type DeliverStepDeps, runDeliverStep } from "./deliver-step.js";
+
+/** Worker settings. */
+export interface WorkerOptions {
+  owner: string;
+  leaseMs: number;
+  pollMs: number;
+  maxAttempts: number;
+  concurrency: number;
+}
+
+/** The running worker. */
+export interface Worker {
+  start(): void;
+  /** Stop claiming, wait for running jobs, release leases. */
+  stop(): Promise<void>;
+  /** Look for work now instead of at the next poll. */
+  wake(): void;
+  /** Process every due job until none is left (one-shot `scan`). */
+  drain(): Promise<number>;
+}
+
+/** A lease owner id that names this host and process, so a restart can find its dead predecessor's leases. */
+export function makeOwnerId(): string {
+  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Release leases held by processes of this host that are no longer alive (a kill -9 before this start). */
+export async function releaseDeadLocalOwners(store: Store, log: Logger): Promise<void> {
+  for (const owner of await store.leaseOwners()) {
+    const [host, pid] = owner.split(":");
+    if (host !== hostname() || !pid || Number(pid) === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === "EPERM";
+    }
+    if (!alive) log.info({ owner, released: await store.releaseLeases(owner) }, "released leases of a dead process");
+  }
+}
+
+/** Create the worker over the step dependencies. */
+export function createWorker(
+  deps: DiagnoseStepDeps & DeliverStepDeps & { log: Logger; metrics: Metrics },
+  options: WorkerOptions,
+): Worker {
+  const { store, log, now } = deps;
+  let running = false;
+  let timer: NodeJS.Timeout | null = null;
+  let loop: Promise<void> | null = null;
+  let again = false;
+
+  async function runJob(job: Job): Promise<void> {
+    const heartbeat = setInterval(() => {
+      store.extendLease(job.id, options.owner, options.leaseMs, now()).catch(() => {});
+    }, Math.max(100, options.leaseMs / 3));
+    try {
+      const incident = await store.getIncident(job.incidentId);
+      if (!incident) return await store.completeJob(job.id, options.owner);
+      const child = log.child({ incident: incident.id, fingerprint: incident.fingerprint, job: job.id });
+      const event = job.kind === "resolved" ? "resolved" : "opened";
+      if (event === "opened") incident.diagnosis = await runDiagnoseStep({ ...deps, log: child }, incident);
+      const giveUp = job.attempts >= options.maxAttempts;
+      const outcome = await runDeliverStep({ ...deps, log: child }, incident, event, giveUp);
+      if (outcome.pending.length === 0) return await store.completeJob(job.id, options.owner);
+      const delay = backoffMs(job.attempts, outcome.retryAfterMs);
+      child.info({ pending: outcome.pending, retryInMs: delay, attempt: job.attempts }, "delivery will be retried");
+      await store.retryJob(job.id, options.owner, now() + delay, `pending: ${outcome.pending.join(", ")}`);
+    } catch (err) {
+      // Store or programming error: give the job back with backoff; the steps already done stay done.
+      log.error({ job: job.id, err }, "job failed");
+      await store
+        .retryJob(job.id, options.owner, now() + backoffMs(job.attempts, undefined), String(err))
+        .catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function pass(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const jobs = await store.claimJobs(options.owner, options.leaseMs, options.concurrency, now());
+      if (jobs.length === 0) return done;
+      await Promise.all(jobs.map(runJob));
+      done += jobs.length;
+    }
+  }
+
+  function schedule(delayMs: number) {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, delayMs);
+  }
+
+  function tick() {
+    if (!running) return;
+    if (loop) {
+      again = true;
+      return;
+    }
+    loop = pass()
+      .then(async () => {
+        const stats = await store.queueStats(now());
+        deps.metrics.queueDepth.set(stats.depth);
+        deps.metrics.queueOldestSeconds.set(stats.oldestAgeMs / 1000);
+      })
+      .catch((err) => log.error({ err }, "worker pass failed"))
+      .finally(() => {
+        loop = null;
+        if (again) {
+          again = false;
+          schedule(0);
+        } else schedule(options.pollMs);
+      });
+  }
+
+  return {
+    start() {
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await loop;
+      await store.releaseLeases(options.owner);
+    },
+    wake() {
+      if (loop) again = true;
+      else schedule(0);
+    },
+    drain: pass,
+  };
+}

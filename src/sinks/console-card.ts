@@ -1,0 +1,48 @@
+/** Pure: the readable incident card the console sink prints. Log text is untrusted, so it is de-fanged first. */
+import type { Incident, Severity } from "../domain/types.js";
+import type { SinkEvent } from "./sink.js";
+
+const COLOURS: Record<Severity, string> = { critical: "\x1b[1;31m", high: "\x1b[31m", medium: "\x1b[33m", low: "\x1b[36m" };
+const RESET = "\x1b[0m";
+
+/** Remove terminal control sequences and control characters an attacker could smuggle through a log line. */
+export function plainText(text: string, maxChars = 500): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+  const cleaned = text.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, " ");
+  const flat = cleaned.replace(/\s*\n\s*/g, " ⏎ ");
+  return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Build the card for an incident event; `colour` adds ANSI colours for terminals. */
+export function formatIncidentCard(incident: Incident, event: SinkEvent, colour: boolean): string {
+  const paint = (text: string) => (colour ? `${COLOURS[incident.severity]}${text}${RESET}` : text);
+  const code = incident.errorCode ?? "NO_CODE";
+  const head = `[${code}] ${plainText(incident.message, 160)}`;
+  if (event === "resolved") {
+    const after = incident.resolvedAt ? ` at ${iso(incident.resolvedAt)}` : "";
+    return `${paint(`✔ RESOLVED #${incident.id}`)} ${head} (${plainText(incident.target, 200)})${after}\n`;
+  }
+  const d = incident.diagnosis;
+  const where = incident.filename
+    ? ` (${plainText(incident.filename, 200)}${incident.lineNumber ? `:${incident.lineNumber}` : ""})`
+    : "";
+  const lines = [
+    `${paint(`━━ ${incident.severity.toUpperCase()} #${incident.id}`)} ${head}`,
+    `  target      ${plainText(incident.target, 200)}${where}`,
+    `  count       ${incident.count}   first ${iso(incident.firstSeen)}   last ${iso(incident.lastSeen)}`,
+    `  source      ${incident.source}${incident.requestId ? `   request ${plainText(incident.requestId, 80)}` : ""}`,
+    `  fingerprint ${plainText(incident.fingerprint, 200)}`,
+  ];
+  if (d) {
+    lines.push(`  diagnosis   ${plainText(d.title, 200)} (${d.by}, confidence ${d.confidence.toFixed(2)})`);
+    if (d.skippedReason) lines.push(`  note        ${plainText(d.skippedReason, 300)}`);
+    lines.push(`  root cause  ${plainText(d.rootCause)}`, `  impact      ${plainText(d.impact)}`);
+    for (const [i, step] of d.recommendation.entries()) lines.push(`  ${i === 0 ? "do" : "  "}          - ${plainText(step, 300)}`);
+    if (d.runbookUrl) lines.push(`  runbook     ${plainText(d.runbookUrl, 300)}`);
+    if (d.costUsd > 0) lines.push(`  cost        $${d.costUsd.toFixed(4)}`);
+  }
+  if (incident.url) lines.push(`  link        ${plainText(incident.url, 300)}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,32 @@
+/**
+ * The sink interface, after Alertmanager's notify/: a sink builds its payload, sends once and classifies the
+ * response. It never loops; the worker's outbox and `retry.ts` decide when to try again.
+ */
+import type { Incident } from "../domain/types.js";
+
+/** What is being announced: a new incident, or its resolution. */
+export type SinkEvent = "opened" | "resolved";
+
+/** The classified result of one send. */
+export type SendResult =
+  | { ok: true; remoteRef: string | null }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+/** One destination for incidents. */
+export interface Sink {
+  /** Stable name, used as the outbox key ("console", "jsonl", "discord", "github"). */
+  readonly name: string;
+  /** Which events this sink wants (a GitHub issue is only for critical/high, say). */
+  accepts(incident: Incident, event: SinkEvent): boolean;
+  send(incident: Incident, event: SinkEvent): Promise<SendResult>;
+  /**
+   * After a crash between "sent" and "recorded": find an earlier delivery on the remote side, so it is not
+   * sent twice. Returns its reference, null when none exists. Sinks that cannot check omit it.
+   */
+  lookup?(incident: Incident, event: SinkEvent): Promise<string | null>;
+}
+
+/** The outbox key of a sink for an event. */
+export function deliveryKey(sink: string, event: SinkEvent): string {
+  return event === "opened" ? sink : `${sink}:resolved`;
+}

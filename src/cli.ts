@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/** Entry point: parses argv and calls the commands; nothing else lives here. */
+import { Command, Option } from "commander";
+import { runConfigCheck } from "./commands/config-check.js";
+import { runDemo } from "./commands/demo.js";
+import { runIncidents } from "./commands/incidents.js";
+import { formatScanSummary, runScan } from "./commands/scan.js";
+import { startServe } from "./commands/serve.js";
+import { ConfigError, loadConfig } from "./config/load.js";
+import { createLogger } from "./log.js";
+
+const log = createLogger();
+const io = { log, out: process.stdout, colour: process.stdout.isTTY === true && !process.env.NO_COLOR };
+
+/** Load config or exit 2 with every problem listed. */
+function configOrExit(file: string | undefined, overrides: Record<string, unknown> = {}) {
+  try {
+    return loadConfig({ file, overrides }).config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const program = new Command("ai-monitor")
+  .description("Turns a Rust server's tracing ERROR logs into diagnosed, deduplicated incidents.")
+  .showHelpAfterError();
+
+program
+  .command("serve")
+  .description("HTTP webhooks + file tail + worker (the embedded default)")
+  .option("-c, --config <file>", "YAML configuration file")
+  .option("--listen <host:port>", "HTTP listen address (default 127.0.0.1:9095)")
+  .option("--watch <glob...>", "log files or globs to tail (default ./logs/*.log)")
+  .option("--from-beginning", "read files that exist at the first start from their beginning", false)
+  .option("--insecure", "allow a non-loopback listen address without a webhook token", false)
+  .action(async (opts) => {
+    const config = configOrExit(opts.config, { listen: opts.listen, "watch.paths": opts.watch });
+    const server = await startServe(config, { fromBeginning: opts.fromBeginning, insecure: opts.insecure }, io);
+    const shutdown = (signal: string) => {
+      log.info({ signal }, "signal received");
+      server.stop().then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    };
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("SIGINT"));
+  });
+
+program
+  .command("scan")
+  .description("one pass over lines written since the stored offsets, then exit (cron mode)")
+  .argument("[globs...]", "log files or globs (default: the configured watch paths)")
+  .option("-c, --config <file>", "YAML configuration file")
+  .action(async (globs: string[], opts) => {
+    const config = configOrExit(opts.config);
+    const summary = await runScan(config, globs, io);
+    process.stderr.write(`${formatScanSummary(summary)}\n`);
+  });
+
+program
+  .command("demo")
+  .description("write realistic sample logs to a temp dir and run the whole pipeline offline")
+  .action(async () => {
+    await runDemo(io);
+  });
+
+program
+  .command("incidents")
+  .description("list incidents, newest first")
+  .option("-c, --config <file>", "YAML configuration file")
+  .option("--json", "print JSON (the /api/incidents shape)", false)
+  .addOption(new Option("--limit <n>", "how many").default(20).argParser((v) => Number.parseInt(v, 10)))
+  .action(async (opts) => {
+    const config = configOrExit(opts.config);
+    await runIncidents(config, { json: opts.json, limit: opts.limit }, { log, write: (t) => process.stdout.write(t) });
+  });
+
+program
+  .command("config")
+  .description("configuration tools")
+  .command("check")
+  .description("print the resolved configuration (secrets masked) or every problem; exit 2 when invalid")
+  .option("-c, --config <file>", "YAML configuration file")
+  .action((opts) => {
+    process.exitCode = runConfigCheck(
+      { file: opts.config },
+      { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+    );
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  log.error({ err }, err.message);
+  process.stderr.write(`ai-monitor: ${err.message}\n`);
+  process.exit(1);
+});

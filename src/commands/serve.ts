@@ -1,0 +1,95 @@
+/** `ai-monitor serve`: HTTP webhooks + file tail + worker, until SIGTERM/SIGINT. */
+import { type ServerType, serve } from "@hono/node-server";
+import type { Writable } from "node:stream";
+import type { Config } from "../config/schema.js";
+import { createApp, listenGuard } from "../http/app.js";
+import { createFileTailer } from "../ingest/file-tailer.js";
+import type { Logger } from "../log.js";
+import { createRuntime } from "../main.js";
+import { batchHandler } from "./scan.js";
+import { parseListen } from "./listen-address.js";
+
+/** Flags of `serve` that are not configuration. */
+export interface ServeOptions {
+  fromBeginning: boolean;
+  insecure: boolean;
+}
+
+/** A running server; `stop` is the graceful shutdown. */
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function listenOn(server: ServerType): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (server.listening) return resolve();
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+}
+
+/** Start everything; resolves once the port is bound and the tailer has started. */
+export async function startServe(
+  config: Config,
+  options: ServeOptions,
+  io: { log: Logger; out: Writable; colour: boolean },
+): Promise<RunningServer> {
+  const { host, port } = parseListen(config.listen);
+  listenGuard(config.listen, config.webhook.token, options.insecure);
+  const runtime = await createRuntime(config, io);
+  const { log } = runtime;
+  const app = createApp({ ...runtime, log });
+  const server = serve({ fetch: app.fetch, hostname: host, port });
+  try {
+    await listenOn(server);
+  } catch (err) {
+    await runtime.close();
+    throw new Error(`cannot listen on ${config.listen}: ${(err as Error).message}`);
+  }
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+
+  const tailer = createFileTailer({
+    patterns: config.watch.paths,
+    store: runtime.store,
+    onBatch: batchHandler(runtime),
+    levels: config.watch.levels,
+    maxLineBytes: config.watch.maxLineBytes,
+    pollIntervalMs: config.watch.pollInterval,
+    fromBeginning: options.fromBeginning,
+    log,
+    now: runtime.now,
+  });
+  await tailer.start();
+  runtime.worker.start();
+  log.info(
+    {
+      url,
+      watch: config.watch.paths,
+      store: runtime.store.kind,
+      sinks: runtime.sinks.map((s) => s.name),
+      diagnosis: "offline",
+    },
+    "ai-monitor serving",
+  );
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    stop() {
+      stopping ??= (async () => {
+        log.info("shutting down: no new requests, finishing in-flight work, releasing job leases");
+        // Stop accepting first; close() waits for in-flight requests so no accepted alert is cut off.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        if ("closeIdleConnections" in server) server.closeIdleConnections();
+        await tailer.stop();
+        await closed;
+        await runtime.close();
+        log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

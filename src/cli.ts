@@ -39,7 +39,11 @@ program
   .option("--insecure", "allow a non-loopback listen address without a webhook token", false)
   .action(async (opts) => {
     const config = configOrExit(opts.config, { listen: opts.listen, "watch.paths": opts.watch });
-    const server = await startServe(config, { fromBeginning: opts.fromBeginning, insecure: opts.insecure }, io);
+    const server = await startServe(
+      config,
+      { fromBeginning: opts.fromBeginning, insecure: opts.insecure },
+      io,
+    );
     const shutdown = (signal: string) => {
       log.info({ signal }, "signal received");
       server.stop().then(
@@ -80,7 +84,11 @@ program
   .addOption(new Option("--limit <n>", "how many").default(20).argParser((v) => Number.parseInt(v, 10)))
   .action(async (opts) => {
     const config = configOrExit(opts.config);
-    await runIncidents(config, { json: opts.json, limit: opts.limit }, { log, write: (t) => process.stdout.write(t) });
+    await runIncidents(
+      config,
+      { json: opts.json, limit: opts.limit },
+      { log, write: (t) => process.stdout.write(t) },
+    );
   });
 
 program

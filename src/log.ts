@@ -11,7 +11,10 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
       level,
       base: { service: "ai-monitor" },
       // Secrets can sit in config objects and URLs we log by mistake: censor the usual keys.
-      redact: { paths: ["*.token", "*.apiKey", "*.webhookUrl", "*.authorization", "*.password"], censor: "***" },
+      redact: {
+        paths: ["*.token", "*.apiKey", "*.webhookUrl", "*.authorization", "*.password"],
+        censor: "***",
+      },
     },
     pino.destination(2),
   );

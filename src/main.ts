@@ -58,7 +58,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   const store = await openStore(config, log);
   const catalog = await loadCatalog(config.diagnosis.catalog);
   const sinks: Sink[] = [];
-  if (config.sinks.console) sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
+  if (config.sinks.console)
+    sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
   if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");

@@ -1,5 +1,5 @@
 /** ai-monitor's own Prometheus metrics: one registry, created here and passed in (no global state). */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Bounded label values for signal outcomes. */
 export const SIGNAL_OUTCOMES = ["new", "duplicate", "backfill", "resent", "junk"] as const;

@@ -4,14 +4,20 @@ import { ConfigError, type LoadOptions, loadConfig } from "../config/load.js";
 import { maskedConfig } from "../config/mask.js";
 
 /** Returns the process exit code: 0 valid, 2 invalid. */
-export function runConfigCheck(options: LoadOptions, io: { out: (t: string) => void; err: (t: string) => void }): number {
+export function runConfigCheck(
+  options: LoadOptions,
+  io: { out: (t: string) => void; err: (t: string) => void },
+): number {
   try {
     const { config, file } = loadConfig(options);
     io.out(`# configuration is valid (${file ? `file ${file}` : "no file: defaults"} + environment)\n`);
     io.out(stringify(maskedConfig(config)));
-    if (config.store.databaseUrl) io.err("warning: DATABASE_URL (PostgreSQL) is not supported by this version\n");
+    if (config.store.databaseUrl)
+      io.err("warning: DATABASE_URL (PostgreSQL) is not supported by this version\n");
     if (!config.webhook.token) {
-      io.err("note: no webhook token: serve accepts webhooks only on a loopback address (or with --insecure)\n");
+      io.err(
+        "note: no webhook token: serve accepts webhooks only on a loopback address (or with --insecure)\n",
+      );
     }
     return 0;
   } catch (err) {

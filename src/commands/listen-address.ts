@@ -10,7 +10,8 @@ export interface ListenAddress {
 export function parseListen(listen: string): ListenAddress {
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:\s]+)):(\d{1,5})$/.exec(listen);
   const port = Number(match?.[3]);
-  if (!match || port > 65535) throw new Error(`invalid listen address ${JSON.stringify(listen)}: use HOST:PORT`);
+  if (!match || port > 65535)
+    throw new Error(`invalid listen address ${JSON.stringify(listen)}: use HOST:PORT`);
   return { host: (match[1] ?? match[2])!, port };
 }
 

@@ -23,7 +23,8 @@ export interface ScanSummary {
 /** Store one tail batch through the intake and count what happened. */
 export function batchHandler(runtime: Runtime, summary?: ScanSummary) {
   return async (batch: TailBatch): Promise<void> => {
-    for (const [reason, n] of Object.entries(batch.junk)) if (n > 0) runtime.metrics.junkLines.inc({ reason }, n);
+    for (const [reason, n] of Object.entries(batch.junk))
+      if (n > 0) runtime.metrics.junkLines.inc({ reason }, n);
     runtime.metrics.tailerLagBytes.set({ path: batch.path }, batch.lagBytes);
     const outcomes: IngestOutcome[] = await runtime.intake.ingest(batch.signals, batch.offset);
     if (!summary) return;

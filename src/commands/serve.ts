@@ -1,13 +1,14 @@
 /** `ai-monitor serve`: HTTP webhooks + file tail + worker, until SIGTERM/SIGINT. */
-import { type ServerType, serve } from "@hono/node-server";
+
 import type { Writable } from "node:stream";
+import { type ServerType, serve } from "@hono/node-server";
 import type { Config } from "../config/schema.js";
 import { createApp, listenGuard } from "../http/app.js";
 import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
 import { createRuntime } from "../main.js";
-import { batchHandler } from "./scan.js";
 import { parseListen } from "./listen-address.js";
+import { batchHandler } from "./scan.js";
 
 /** Flags of `serve` that are not configuration. */
 export interface ServeOptions {

@@ -25,7 +25,11 @@ const OFF = new Set(["off", "false", "0", "no"]);
 
 /** Convert a variable's text to the type its key expects; unknown flag words stay strings so zod reports them. */
 function convert(path: string, value: string): unknown {
-  if (path === "watch.paths") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (path === "watch.paths")
+    return value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (path === "autofix") {
     const word = value.trim().toLowerCase();
     return ON.has(word) ? true : OFF.has(word) ? false : value;

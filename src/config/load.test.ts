@@ -51,7 +51,10 @@ describe("loadConfig", () => {
 
   it("takes the file from AI_MONITOR_CONFIG and CLI overrides over everything", () => {
     const path = file("cfg.yaml", "dedup:\n  window: 10m\n");
-    const { config } = loadConfig({ env: { AI_MONITOR_CONFIG: path }, overrides: { "watch.paths": ["/a/*.log"] } });
+    const { config } = loadConfig({
+      env: { AI_MONITOR_CONFIG: path },
+      overrides: { "watch.paths": ["/a/*.log"] },
+    });
     expect(config.dedup.window).toBe(600_000);
     expect(config.watch.paths).toEqual(["/a/*.log"]);
   });
@@ -69,8 +72,12 @@ describe("loadConfig", () => {
   });
 
   it("reports unreadable files and broken YAML instead of crashing", () => {
-    expect(problems(() => loadConfig({ file: join(dir, "missing.yaml"), env: {} }))[0]).toMatch(/cannot read/);
-    expect(problems(() => loadConfig({ file: file("broken.yaml", "a: [1,\n"), env: {} }))[0]).toMatch(/^\(yaml\)/);
+    expect(problems(() => loadConfig({ file: join(dir, "missing.yaml"), env: {} }))[0]).toMatch(
+      /cannot read/,
+    );
+    expect(problems(() => loadConfig({ file: file("broken.yaml", "a: [1,\n"), env: {} }))[0]).toMatch(
+      /^\(yaml\)/,
+    );
     expect(problems(() => loadConfig({ file: file("list.yaml", "- 1\n"), env: {} }))[0]).toMatch(/mapping/);
   });
 });

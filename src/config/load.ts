@@ -16,7 +16,9 @@ export class ConfigError extends Error {
     readonly problems: ConfigProblem[],
     readonly file: string | null,
   ) {
-    super(`invalid configuration${file ? ` (${file})` : ""}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`);
+    super(
+      `invalid configuration${file ? ` (${file})` : ""}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -47,7 +49,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     try {
       text = readFileSync(file, "utf8");
     } catch (err) {
-      throw new ConfigError([{ path: "(file)", message: `cannot read ${file}: ${(err as Error).message}` }], file);
+      throw new ConfigError(
+        [{ path: "(file)", message: `cannot read ${file}: ${(err as Error).message}` }],
+        file,
+      );
     }
     let parsed: unknown;
     try {

@@ -9,7 +9,10 @@ const duration = (fallback: string) =>
     .transform((value, ctx) => {
       const ms = parseDurationMs(value);
       if (ms === null) {
-        ctx.addIssue({ code: "custom", message: `not a duration: ${JSON.stringify(value)} (use 500ms, 30s, 5m, 1h)` });
+        ctx.addIssue({
+          code: "custom",
+          message: `not a duration: ${JSON.stringify(value)} (use 500ms, 30s, 5m, 1h)`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -44,7 +47,11 @@ export const configSchema = z
         paths: z.array(z.string().min(1)).default(["./logs/*.log"]),
         fromBeginning: z.boolean().default(false),
         pollInterval: duration("1s"),
-        maxLineBytes: z.number().int().min(1024).default(1024 * 1024),
+        maxLineBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024),
         levels: z.array(level).min(1).default(["ERROR"]),
       })
       .strict()

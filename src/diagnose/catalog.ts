@@ -15,7 +15,10 @@ const entrySchema = z
   })
   .strict();
 
-const catalogSchema = z.record(z.string().regex(/^[A-Z][A-Z0-9]*_\d+$/, "codes look like AI_003"), entrySchema);
+const catalogSchema = z.record(
+  z.string().regex(/^[A-Z][A-Z0-9]*_\d+$/, "codes look like AI_003"),
+  entrySchema,
+);
 
 /** One catalog entry. */
 export type CatalogEntry = z.infer<typeof entrySchema>;
@@ -27,7 +30,13 @@ export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL("../../error-codes.yam
 
 /** Parse catalog YAML text; throws with every problem's path. */
 export function parseCatalog(text: string, origin: string): Catalog {
-  const result = catalogSchema.safeParse(parse(text) ?? {});
+  let raw: unknown;
+  try {
+    raw = parse(text) ?? {};
+  } catch (err) {
+    throw new Error(`invalid error-code catalog: ${origin}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const result = catalogSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${origin}: ${i.path.join(".")}: ${i.message}`);
     throw new Error(`invalid error-code catalog:\n${problems.join("\n")}`);

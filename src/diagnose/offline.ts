@@ -8,7 +8,11 @@ import type { Catalog } from "./catalog.js";
 import type { Diagnoser } from "./diagnoser.js";
 
 /** Pure: the catalog's diagnosis of an incident; `skippedReason` says why no LLM was asked, if so. */
-export function catalogDiagnosis(incident: Incident, catalog: Catalog, skippedReason: string | null): Diagnosis {
+export function catalogDiagnosis(
+  incident: Incident,
+  catalog: Catalog,
+  skippedReason: string | null,
+): Diagnosis {
   const entry = incident.errorCode ? catalog.get(incident.errorCode) : undefined;
   const where = incident.filename
     ? `${incident.filename}${incident.lineNumber ? `:${incident.lineNumber}` : ""}`
@@ -19,7 +23,8 @@ export function catalogDiagnosis(incident: Incident, catalog: Catalog, skippedRe
       title: entry.title,
       rootCause: entry.cause ?? `${entry.title} (${incident.errorCode}) reported by ${where}.`,
       impact: entry.impact ?? "Not described in the catalog.",
-      recommendation: entry.hints.length > 0 ? entry.hints : [`Follow the runbook for ${incident.errorCode}.`],
+      recommendation:
+        entry.hints.length > 0 ? entry.hints : [`Follow the runbook for ${incident.errorCode}.`],
       autoFixable: false,
       fixSuggestion: null,
       confidence: 0.5,
@@ -29,7 +34,9 @@ export function catalogDiagnosis(incident: Incident, catalog: Catalog, skippedRe
       skippedReason,
     };
   }
-  const known = incident.errorCode ? `Error code ${incident.errorCode} is not in the catalog.` : "No error code.";
+  const known = incident.errorCode
+    ? `Error code ${incident.errorCode} is not in the catalog.`
+    : "No error code.";
   return {
     severity: initialSeverity(incident.level, (incident.fields.severity as string | undefined) ?? null),
     title: incident.message.slice(0, 120) || incident.fingerprint,

@@ -35,7 +35,9 @@ export async function runDeliverStep(
   const sinks = deps.sinks.filter((sink) => sink.accepts(incident, event));
   const keys = sinks.map((sink) => deliveryKey(sink.name, event));
   await deps.store.ensureDeliveries(incident.id, keys, deps.now());
-  const records = new Map((await deps.store.getIncident(incident.id))?.deliveries.map((d) => [d.sink, d]) ?? []);
+  const records = new Map(
+    (await deps.store.getIncident(incident.id))?.deliveries.map((d) => [d.sink, d]) ?? [],
+  );
   const outcome: DeliverOutcome = { pending: [], retryAfterMs: undefined };
   const firstDelivery = ![...records.values()].some((d) => d.state === "sent");
 
@@ -56,7 +58,12 @@ export async function runDeliverStep(
         .send(incident, event)
         .catch((err: Error) => ({ ok: false, retryable: true, error: `unexpected: ${err.message}` }));
       if (result.ok) {
-        await deps.store.updateDelivery(incident.id, key, { state: "sent", remoteRef: result.remoteRef }, deps.now());
+        await deps.store.updateDelivery(
+          incident.id,
+          key,
+          { state: "sent", remoteRef: result.remoteRef },
+          deps.now(),
+        );
         deps.metrics.deliveries.inc({ sink: sink.name, outcome: "ok" });
         if (firstDelivery && event === "opened") {
           deps.metrics.notifySeconds.observe(Math.max(0, deps.now() - incident.firstSeen) / 1000);
@@ -71,7 +78,10 @@ export async function runDeliverStep(
         deps.now(),
       );
       deps.metrics.deliveries.inc({ sink: sink.name, outcome: permanent ? "failed" : "retry" });
-      deps.log[permanent ? "error" : "warn"]({ incident: incident.id, sink: sink.name, err: result.error }, "delivery failed");
+      deps.log[permanent ? "error" : "warn"](
+        { incident: incident.id, sink: sink.name, err: result.error },
+        "delivery failed",
+      );
       if (!permanent) {
         outcome.pending.push(key);
         outcome.retryAfterMs = Math.max(outcome.retryAfterMs ?? 0, result.retryAfterMs ?? 0) || undefined;

@@ -8,8 +8,8 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
 import type { Job, Store } from "../store/store.js";
-import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
 import { type DeliverStepDeps, runDeliverStep } from "./deliver-step.js";
+import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
 
 /** Worker settings. */
 export interface WorkerOptions {
@@ -47,7 +47,8 @@ export async function releaseDeadLocalOwners(store: Store, log: Logger): Promise
     } catch (err) {
       alive = (err as NodeJS.ErrnoException).code === "EPERM";
     }
-    if (!alive) log.info({ owner, released: await store.releaseLeases(owner) }, "released leases of a dead process");
+    if (!alive)
+      log.info({ owner, released: await store.releaseLeases(owner) }, "released leases of a dead process");
   }
 }
 
@@ -63,9 +64,12 @@ export function createWorker(
   let again = false;
 
   async function runJob(job: Job): Promise<void> {
-    const heartbeat = setInterval(() => {
-      store.extendLease(job.id, options.owner, options.leaseMs, now()).catch(() => {});
-    }, Math.max(100, options.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        store.extendLease(job.id, options.owner, options.leaseMs, now()).catch(() => {});
+      },
+      Math.max(100, options.leaseMs / 3),
+    );
     try {
       const incident = await store.getIncident(job.incidentId);
       if (!incident) return await store.completeJob(job.id, options.owner);
@@ -76,7 +80,10 @@ export function createWorker(
       const outcome = await runDeliverStep({ ...deps, log: child }, incident, event, giveUp);
       if (outcome.pending.length === 0) return await store.completeJob(job.id, options.owner);
       const delay = backoffMs(job.attempts, outcome.retryAfterMs);
-      child.info({ pending: outcome.pending, retryInMs: delay, attempt: job.attempts }, "delivery will be retried");
+      child.info(
+        { pending: outcome.pending, retryInMs: delay, attempt: job.attempts },
+        "delivery will be retried",
+      );
       await store.retryJob(job.id, options.owner, now() + delay, `pending: ${outcome.pending.join(", ")}`);
     } catch (err) {
       // Store or programming error: give the job back with backoff; the steps already done stay done.

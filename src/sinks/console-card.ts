@@ -2,7 +2,12 @@
 import type { Incident, Severity } from "../domain/types.js";
 import type { SinkEvent } from "./sink.js";
 
-const COLOURS: Record<Severity, string> = { critical: "\x1b[1;31m", high: "\x1b[31m", medium: "\x1b[33m", low: "\x1b[36m" };
+const COLOURS: Record<Severity, string> = {
+  critical: "\x1b[1;31m",
+  high: "\x1b[31m",
+  medium: "\x1b[33m",
+  low: "\x1b[36m",
+};
 const RESET = "\x1b[0m";
 
 /** Remove terminal control sequences and control characters an attacker could smuggle through a log line. */
@@ -39,7 +44,8 @@ export function formatIncidentCard(incident: Incident, event: SinkEvent, colour:
     lines.push(`  diagnosis   ${plainText(d.title, 200)} (${d.by}, confidence ${d.confidence.toFixed(2)})`);
     if (d.skippedReason) lines.push(`  note        ${plainText(d.skippedReason, 300)}`);
     lines.push(`  root cause  ${plainText(d.rootCause)}`, `  impact      ${plainText(d.impact)}`);
-    for (const [i, step] of d.recommendation.entries()) lines.push(`  ${i === 0 ? "do" : "  "}          - ${plainText(step, 300)}`);
+    for (const [i, step] of d.recommendation.entries())
+      lines.push(`  ${i === 0 ? "do" : "  "}          - ${plainText(step, 300)}`);
     if (d.runbookUrl) lines.push(`  runbook     ${plainText(d.runbookUrl, 300)}`);
     if (d.costUsd > 0) lines.push(`  cost        $${d.costUsd.toFixed(4)}`);
   }

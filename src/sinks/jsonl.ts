@@ -15,7 +15,10 @@ export function jsonlDeliveryId(incidentId: string, event: string): string {
 }
 
 /** Create the JSONL sink appending to `path`. */
-export function createJsonlSink(deps: { path: string; now: () => number }): Sink & { close(): Promise<void> } {
+export function createJsonlSink(deps: {
+  path: string;
+  now: () => number;
+}): Sink & { close(): Promise<void> } {
   let handle: Promise<FileHandle> | null = null;
   const file = () => {
     handle ??= mkdir(dirname(deps.path), { recursive: true }).then(() => open(deps.path, "a"));
@@ -26,7 +29,12 @@ export function createJsonlSink(deps: { path: string; now: () => number }): Sink
     accepts: (incident) => incident.suppressed === null,
     async send(incident, event) {
       const deliveryId = jsonlDeliveryId(incident.id, event);
-      const record = { deliveryId, event, deliveredAt: new Date(deps.now()).toISOString(), ...incidentToJson(incident) };
+      const record = {
+        deliveryId,
+        event,
+        deliveredAt: new Date(deps.now()).toISOString(),
+        ...incidentToJson(incident),
+      };
       try {
         const fh = await file();
         // One write call per line: O_APPEND makes each write land whole, even with concurrent deliveries.
@@ -35,13 +43,20 @@ export function createJsonlSink(deps: { path: string; now: () => number }): Sink
         return { ok: true, remoteRef: deliveryId };
       } catch (err) {
         handle = null;
-        return { ok: false, retryable: true, error: `cannot append to ${deps.path}: ${(err as Error).message}` };
+        return {
+          ok: false,
+          retryable: true,
+          error: `cannot append to ${deps.path}: ${(err as Error).message}`,
+        };
       }
     },
     async lookup(incident, event) {
       const wanted = `"deliveryId":${JSON.stringify(jsonlDeliveryId(incident.id, event))}`;
       try {
-        const lines = createInterface({ input: createReadStream(deps.path), crlfDelay: Number.POSITIVE_INFINITY });
+        const lines = createInterface({
+          input: createReadStream(deps.path),
+          crlfDelay: Number.POSITIVE_INFINITY,
+        });
         for await (const line of lines) if (line.includes(wanted)) return jsonlDeliveryId(incident.id, event);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import type { Incident } from "../domain/types.js";
+import { formatIncidentCard, plainText } from "./console-card.js";
+
+const base: Incident = {
+  id: "7",
+  fingerprint: "DB_001:server::infra::db::pool",
+  errorCode: "DB_001",
+  target: "server::infra::db::pool",
+  level: "ERROR",
+  severity: "critical",
+  status: "open",
+  count: 3,
+  firstSeen: Date.parse("2026-11-26T09:15:11Z"),
+  lastSeen: Date.parse("2026-11-26T09:16:00Z"),
+  createdAt: 0,
+  resolvedAt: null,
+  source: "file",
+  message: "failed to acquire connection from pool after 5000ms",
+  requestId: "req_1c2d3e",
+  filename: "src/infra/db/pool.rs",
+  lineNumber: 42,
+  fields: {},
+  url: null,
+  suppressed: null,
+  diagnosis: {
+    severity: "critical",
+    title: "Database connection pool exhausted",
+    rootCause: "All pool connections are busy.",
+    impact: "Requests fail.",
+    recommendation: ["Look for slow queries.", "Check pool size."],
+    autoFixable: false,
+    fixSuggestion: null,
+    confidence: 0.5,
+    by: "offline",
+    runbookUrl: null,
+    costUsd: 0,
+    skippedReason: "diagnosis skipped: the limit of 10 diagnoses per hour is reached; basic alert only",
+  },
+  deliveries: [],
+  costUsd: 0,
+};
+
+describe("formatIncidentCard", () => {
+  it("shows what on-call needs first", () => {
+    const card = formatIncidentCard(base, "opened", false);
+    expect(card.split("\n")[0]).toBe(
+      "━━ CRITICAL #7 [DB_001] failed to acquire connection from pool after 5000ms",
+    );
+    expect(card).toContain("src/infra/db/pool.rs:42");
+    expect(card).toContain("count       3");
+    expect(card).toContain("request req_1c2d3e");
+    expect(card).toContain("- Check pool size.");
+    expect(card).toContain("note        diagnosis skipped: the limit of 10");
+  });
+  it("announces a resolution on one line", () => {
+    const card = formatIncidentCard(
+      { ...base, status: "resolved", resolvedAt: Date.parse("2026-11-26T10:00:00Z") },
+      "resolved",
+      false,
+    );
+    expect(card).toBe(
+      "✔ RESOLVED #7 [DB_001] failed to acquire connection from pool after 5000ms (server::infra::db::pool) at 2026-11-26T10:00:00.000Z\n",
+    );
+  });
+});
+
+describe("plainText", () => {
+  it("strips terminal escapes and control characters from untrusted text", () => {
+    expect(plainText("ok\x1b[2J\x1b]0;pwned\x07 done\r\nnext")).toBe("ok ]0;pwned  done ⏎ next");
+    expect(plainText("a".repeat(10), 5)).toBe("aaaa…");
+  });
+});

@@ -109,5 +109,5 @@ export function demoLogs(startMs: number): { beforeRotation: string[]; afterRota
     0,
     '{"timestamp":"2026-11-26T09:15:15.000000Z","level":"ERROR","fields":{"message":"',
   );
-  return { beforeRotation, afterRotation: AFTER_ROTATION.map((spec, i) => next(spec, 100 + i)) };
+  return { beforeRotation, afterRotation: AFTER_ROTATION.map((spec, i) => next(spec, FIRST.length + i)) };
 }

@@ -31,7 +31,11 @@ export function createIntake(deps: {
     async ingest(signals, offset) {
       if (signals.length === 0 && !offset) return [];
       const at = now();
-      const outcomes = await store.ingest(signals, { ...policy, now: at }, offset);
+      // An alert is live by definition (Alertmanager only notifies while it fires), even when it started
+      // long ago: only lines found late in files can be a backfill.
+      const live = signals.every((s) => s.source !== "file");
+      const maxAgeMs = live ? Number.POSITIVE_INFINITY : policy.maxAgeMs;
+      const outcomes = await store.ingest(signals, { ...policy, maxAgeMs, now: at }, offset);
       let fresh = 0;
       outcomes.forEach((outcome, i) => {
         const signal = signals[i]!;

@@ -223,4 +223,13 @@ describe("pipeline", () => {
     const [incident] = await p.store.listIncidents({ limit: 1 });
     expect(incident?.suppressed).toBe("backfill");
   });
+
+  it("alerts on an alert that has been firing for hours: alerts are live, not a backfill", async () => {
+    const p = await setup();
+    const old = signal("DB_001", T0 - 3 * 3_600_000, { source: "alertmanager", dedupKey: "am:abc:start" });
+    const [outcome] = await p.intake.ingest([old]);
+    expect(outcome?.kind).toBe("new");
+    expect(await p.worker.drain()).toBe(1);
+    expect(readJsonl(p.jsonlPath)).toHaveLength(1);
+  });
 });

@@ -1,0 +1,169 @@
+/**
+ * The HTTP face of ai-monitor: Alertmanager and Grafana webhooks, health, metrics and the incident API.
+ *
+ * Webhooks answer 200 `{ accepted, duplicates, resolved }` only once every alert is durable in the store
+ * (`accepted`: firing alerts counted into incidents; `duplicates`: alerts of a notification seen before,
+ * i.e. a resend or a repeat, ignored; `resolved`: incidents closed). A store failure answers 503 so the
+ * sender retries; the idempotency key makes that retry harmless.
+ */
+import { type Context, type Handler, Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { matchedRoutes } from "hono/route";
+import type { z } from "zod";
+import type { Config } from "../config/schema.js";
+import {
+  type AlertLabelNames,
+  alertmanagerPayloadSchema,
+  mapAlertmanager,
+  type WebhookBatch,
+} from "../ingest/alertmanager.js";
+import { grafanaPayloadSchema, mapGrafana } from "../ingest/grafana.js";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import type { Intake } from "../pipeline/intake.js";
+import type { Store } from "../store/store.js";
+import { bearerAuth } from "./auth.js";
+import { createErrorHandler, notFound, problem, zodIssues } from "./errors.js";
+import { incidentsRoutes } from "./incidents-routes.js";
+
+/** Everything the HTTP app needs, passed in (no globals). */
+export interface AppDeps {
+  intake: Intake;
+  store: Store;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  now: () => number;
+}
+
+/** Build the Hono app; serve it with @hono/node-server's `serve({ fetch: app.fetch })`. */
+export function createApp(deps: AppDeps): Hono {
+  const { store, config, log, metrics } = deps;
+  const app = new Hono();
+  app.onError(createErrorHandler(log));
+  app.notFound(notFound);
+  app.use("*", countRequests(metrics));
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    try {
+      await store.ping();
+      return c.json({ status: "ready", store: store.kind });
+    } catch (err) {
+      log.warn({ err }, "readiness: store does not answer");
+      return problem(c, 503, "store not answering", { status: "unavailable", store: store.kind });
+    }
+  });
+  app.get("/metrics", async (c) => {
+    const body = await metrics.registry.metrics();
+    return c.body(body, 200, { "Content-Type": metrics.registry.contentType });
+  });
+  app.route("/api/incidents", incidentsRoutes({ store }));
+
+  const auth = bearerAuth(config.webhook.token);
+  const limit = bodyLimit({
+    maxSize: config.webhook.bodyLimitBytes,
+    onError: (c) => problem(c, 413, "payload too large", { limitBytes: config.webhook.bodyLimitBytes }),
+  });
+  const names: AlertLabelNames = config.webhook.labels;
+  app.post(
+    "/webhook/alertmanager",
+    auth,
+    requireJson,
+    limit,
+    webhook(deps, "alertmanager", alertmanagerPayloadSchema, (p, at) => mapAlertmanager(p, names, at)),
+  );
+  app.post(
+    "/webhook/grafana",
+    auth,
+    requireJson,
+    limit,
+    webhook(deps, "grafana", grafanaPayloadSchema, (p, at) => mapGrafana(p, names, at)),
+  );
+  return app;
+}
+
+/** Count requests by route pattern (never the raw path, so label values stay bounded) and status. */
+function countRequests(metrics: Metrics): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    // Middleware registered with use() has method ALL; the last other match is the route that answered.
+    const route =
+      matchedRoutes(c)
+        .filter((r) => r.method !== "ALL")
+        .at(-1)?.path ?? "unmatched";
+    metrics.httpRequests.inc({ route, status: String(c.res.status) });
+  };
+}
+
+const requireJson: MiddlewareHandler = async (c, next) => {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && !type.endsWith("+json")) {
+    c.header("Accept-Post", "application/json");
+    return problem(c, 415, "content type must be application/json", { contentType: type || null });
+  }
+  await next();
+};
+
+async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  try {
+    return { ok: true, value: JSON.parse(await c.req.text()) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function webhook<T>(
+  deps: AppDeps,
+  source: "alertmanager" | "grafana",
+  schema: z.ZodType<T>,
+  map: (payload: T, nowMs: number) => WebhookBatch,
+): Handler {
+  const { intake, log, now } = deps;
+  return async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return problem(c, 400, "invalid JSON");
+    const parsed = schema.safeParse(body.value);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      log.warn({ source, issues: issues.slice(0, 10) }, "webhook payload rejected");
+      return problem(c, 400, "invalid payload", { issues });
+    }
+    const batch = map(parsed.data, now());
+    try {
+      const outcomes = await intake.ingest(batch.signals);
+      let resolved = 0;
+      for (const r of batch.resolutions) {
+        if ((await intake.resolve(r.fingerprint, r.resolvedAtMs)) !== null) resolved++;
+      }
+      const duplicates = outcomes.filter((o) => o.kind === "resent").length;
+      log.debug({ source, alerts: batch.signals.length, duplicates, resolved }, "webhook stored");
+      return c.json({ accepted: outcomes.length - duplicates, duplicates, resolved }, 200);
+    } catch (err) {
+      // Nothing was acknowledged: Alertmanager retries on 5xx, and the dedup key absorbs a partial success.
+      log.error({ err, source }, "webhook: store failed, answering 503 so the sender retries");
+      return problem(c, 503, "store unavailable, retry later");
+    }
+  };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/i;
+
+/** Pure: the host part of `HOST:PORT` (`[::1]:9095` -> `::1`). */
+export function listenHost(listen: string): string {
+  const host = listen.slice(0, Math.max(0, listen.lastIndexOf(":")));
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/**
+ * Refuse a non-loopback listen address without a webhook token (unless `insecure`): anyone who can reach
+ * the port could inject alerts, page people and spend the LLM budget.
+ */
+export function listenGuard(listen: string, token: string | null, insecure: boolean): void {
+  if (token || insecure || LOOPBACK.test(listenHost(listen))) return;
+  throw new Error(
+    `refusing to listen on ${listen} without a webhook token: anyone who can reach this port could inject ` +
+      "alerts, page people and spend the LLM budget. Set AI_MONITOR_WEBHOOK_TOKEN (webhook.token), listen on " +
+      "127.0.0.1, or pass --insecure if something in front of ai-monitor already authenticates.",
+  );
+}

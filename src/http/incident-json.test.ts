@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { Incident } from "../domain/types.js";
+import { incidentToJson } from "./incident-json.js";
+
+const T0 = Date.parse("2026-11-26T10:00:00Z");
+
+const incident: Incident = {
+  id: "42",
+  fingerprint: "AI_003:server::domain::ai::service",
+  errorCode: "AI_003",
+  target: "server::domain::ai::service",
+  level: "ERROR",
+  severity: "high",
+  status: "resolved",
+  count: 7,
+  firstSeen: T0,
+  lastSeen: T0 + 60_000,
+  createdAt: T0 + 1_000,
+  resolvedAt: T0 + 120_000,
+  source: "alertmanager",
+  message: "ERROR logs for AI_003",
+  requestId: null,
+  filename: null,
+  lineNumber: null,
+  fields: { alertname: "ServerErrorLogged" },
+  url: null,
+  suppressed: null,
+  diagnosis: null,
+  deliveries: [
+    { sink: "discord", state: "sent", attempts: 1, remoteRef: "123", lastError: null, updatedAt: T0 + 5_000 },
+  ],
+  costUsd: 0.0123,
+};
+
+describe("incidentToJson", () => {
+  it("publishes the documented fields with ISO times", () => {
+    expect(incidentToJson(incident)).toEqual({
+      id: "42",
+      fingerprint: "AI_003:server::domain::ai::service",
+      errorCode: "AI_003",
+      target: "server::domain::ai::service",
+      severity: "high",
+      status: "resolved",
+      count: 7,
+      firstSeen: "2026-11-26T10:00:00.000Z",
+      lastSeen: "2026-11-26T10:01:00.000Z",
+      resolvedAt: "2026-11-26T10:02:00.000Z",
+      source: "alertmanager",
+      message: "ERROR logs for AI_003",
+      requestId: null,
+      diagnosis: null,
+      deliveries: [
+        {
+          sink: "discord",
+          state: "sent",
+          remoteRef: "123",
+          attempts: 1,
+          lastError: null,
+          updatedAt: "2026-11-26T10:00:05.000Z",
+        },
+      ],
+      costUsd: 0.0123,
+    });
+  });
+
+  it("keeps resolvedAt null while open", () => {
+    expect(incidentToJson({ ...incident, status: "open", resolvedAt: null }).resolvedAt).toBeNull();
+  });
+});

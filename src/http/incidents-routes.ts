@@ -1,0 +1,43 @@
+/** Read-only incident API: `GET /api/incidents` (newest first, keyset pages) and `GET /api/incidents/:id`. */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Store } from "../store/store.js";
+import { problem, zodIssues } from "./errors.js";
+import { incidentToJson } from "./incident-json.js";
+
+/** Largest page a caller may ask for. */
+export const MAX_PAGE_LIMIT = 500;
+/** Page size when none is asked for. */
+export const DEFAULT_PAGE_LIMIT = 50;
+
+/** Query of the list route: `limit` 1..500 (default 50), `before` an incident id for the next page. */
+export const listQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+    before: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** Routes to mount at `/api/incidents`. */
+export function incidentsRoutes(deps: { store: Store }): Hono {
+  const { store } = deps;
+  return new Hono()
+    .get("/", async (c) => {
+      const parsed = listQuerySchema.safeParse(c.req.query());
+      if (!parsed.success) return problem(c, 400, "invalid query", { issues: zodIssues(parsed.error) });
+      const { limit, before } = parsed.data;
+      const incidents = await store.listIncidents({ limit, ...(before ? { beforeId: before } : {}) });
+      const last = incidents.at(-1);
+      return c.json({
+        incidents: incidents.map(incidentToJson),
+        // Only a full page can have a next one.
+        nextBefore: incidents.length === limit && last ? last.id : null,
+      });
+    })
+    .get("/:id", async (c) => {
+      const id = c.req.param("id");
+      const incident = id.length <= 200 ? await store.getIncident(id) : null;
+      if (!incident) return problem(c, 404, "incident not found", { id });
+      return c.json(incidentToJson(incident));
+    });
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { configSchema } from "../config/schema.js";
+import {
+  alertmanagerPayloadSchema,
+  MAX_ANNOTATION_CHARS,
+  MAX_LABEL_CHARS,
+  mapAlertmanager,
+  parseCount,
+  truncateText,
+} from "./alertmanager.js";
+
+const names = configSchema.parse({}).webhook.labels;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../test/fixtures/alertmanager/${name}`, import.meta.url), "utf8"));
+const NOW = Date.parse("2026-11-26T10:02:00Z");
+
+describe("Alertmanager payload mapping", () => {
+  it("maps a captured firing notification to one ERROR signal with the log-line fingerprint", () => {
+    const payload = alertmanagerPayloadSchema.parse(fixture("firing-ai003.json"));
+    const { signals, resolutions } = mapAlertmanager(payload, names, NOW);
+    expect(resolutions).toEqual([]);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toMatchObject({
+      fingerprint: "AI_003:server::domain::ai::service",
+      errorCode: "AI_003",
+      target: "server::domain::ai::service",
+      level: "ERROR",
+      message: "ERROR logs for AI_003 in server::domain::ai::service",
+      timestampMs: Date.parse("2026-11-26T10:01:19Z"),
+      source: "alertmanager",
+      count: 1,
+      severityHint: "error",
+      url: "http://loki:3100/graph?g0.expr=x",
+      dedupKey: "alertmanager:e79d033fb2485d55:2026-11-26T10:01:19Z",
+    });
+    expect(signals[0]!.fields).toMatchObject({ alertname: "ServerErrorLogged", app: "server" });
+    expect(signals[0]!.fields.description).toBe("3 ERROR lines in the last minute");
+  });
+
+  it("gives no url when generatorURL is empty", () => {
+    const payload = alertmanagerPayloadSchema.parse(fixture("firing-db001.json"));
+    const [signal] = mapAlertmanager(payload, names, NOW).signals;
+    expect(signal).toMatchObject({ fingerprint: "DB_001:server::infra::db", url: null, message: "db" });
+  });
+
+  it("turns a resolved alert into a resolution at its endsAt, not a signal", () => {
+    const payload = alertmanagerPayloadSchema.parse(fixture("resolved-ai003.json"));
+    expect(mapAlertmanager(payload, names, NOW)).toEqual({
+      signals: [],
+      resolutions: [
+        {
+          fingerprint: "AI_003:server::domain::ai::service",
+          resolvedAtMs: Date.parse("2026-11-26T10:01:26Z"),
+        },
+      ],
+    });
+  });
+
+  it("does not resolve a fingerprint another alert of the same notification still fires for", () => {
+    const body = fixture("firing-ai003.json") as { alerts: Record<string, unknown>[] };
+    const resolved = {
+      ...body.alerts[0]!,
+      status: "resolved",
+      fingerprint: "other",
+      endsAt: "2026-11-26T10:01:30Z",
+    };
+    const payload = alertmanagerPayloadSchema.parse({ ...body, alerts: [...body.alerts, resolved] });
+    const batch = mapAlertmanager(payload, names, NOW);
+    expect(batch.signals).toHaveLength(1);
+    expect(batch.resolutions).toEqual([]);
+  });
+
+  it("uses configured label names, falls back to description, alertname and target 'unknown'", () => {
+    const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
+    const alert = { ...body.alerts[0]!, labels: { alertname: "Boom", code: "X_1", n: "4" }, annotations: {} };
+    const payload = alertmanagerPayloadSchema.parse({ ...body, alerts: [alert] });
+    const custom = { ...names, errorCode: "code", count: "n" };
+    const [signal] = mapAlertmanager(payload, custom, NOW).signals;
+    expect(signal).toMatchObject({
+      fingerprint: "X_1:unknown",
+      target: "unknown",
+      message: "Boom",
+      count: 4,
+    });
+  });
+
+  it("redacts secrets in labels and annotations", () => {
+    const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
+    const alert = {
+      ...body.alerts[0]!,
+      annotations: { summary: "db", description: "connect postgres://app:hunter2@db:5432/x", token: "abc" },
+    };
+    const [signal] = mapAlertmanager(
+      alertmanagerPayloadSchema.parse({ ...body, alerts: [alert] }),
+      names,
+      NOW,
+    ).signals;
+    expect(JSON.stringify(signal!.fields)).not.toMatch(/hunter2|"abc"/);
+  });
+
+  it("truncates overlong label and annotation values instead of rejecting them", () => {
+    const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
+    const alert = { ...body.alerts[0]!, labels: { error_code: "DB_001", big: "x".repeat(50_000) } };
+    const withNote = { ...alert, annotations: { summary: "y".repeat(50_000) } };
+    const payload = alertmanagerPayloadSchema.parse({ ...body, alerts: [withNote] });
+    expect(payload.alerts[0]!.labels.big).toHaveLength(MAX_LABEL_CHARS);
+    expect(payload.alerts[0]!.annotations.summary).toHaveLength(MAX_ANNOTATION_CHARS);
+  });
+
+  it("names each offending path when the payload is invalid", () => {
+    const body = fixture("firing-ai003.json") as { alerts: Record<string, unknown>[] };
+    const bad = { ...body, version: "3", alerts: [{ ...body.alerts[0]!, startsAt: "yesterday" }] };
+    const result = alertmanagerPayloadSchema.safeParse(bad);
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((i) => i.path.join("."));
+    expect(paths).toEqual(expect.arrayContaining(["version", "alerts.0.startsAt"]));
+  });
+});
+
+describe("truncateText", () => {
+  it.each([
+    ["short", 10, "short"],
+    ["abcdefghij", 5, "abcd…"],
+    ["ab😀cd", 4, "ab…"],
+  ])("truncateText(%j, %i) = %j", (text, max, expected) => {
+    expect(truncateText(text, max)).toBe(expected);
+  });
+});
+
+describe("parseCount", () => {
+  it.each([
+    ["3", 3],
+    ["3.0000", 3],
+    [" 7 ", 7],
+    [2.6, 3],
+    [0.2, 1],
+    ["0", null],
+    ["-4", null],
+    ["many", null],
+    [undefined, null],
+    ["", null],
+  ])("parseCount(%j) = %j", (value, expected) => {
+    expect(parseCount(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Alertmanager webhook payload (version 4): its zod schema and the pure mapping of each alert to a Signal.
+ * @see https://prometheus.io/docs/alerting/latest/configuration/#webhook_config
+ */
+import { z } from "zod";
+import { fingerprintOf } from "../domain/fingerprint.js";
+import { redactFields } from "../domain/redact.js";
+import type { Signal, SignalSource } from "../domain/types.js";
+
+/** Longest label value kept; longer ones are cut, not rejected (a noisy rule must still page). */
+export const MAX_LABEL_CHARS = 1024;
+/** Longest annotation value kept (descriptions run longer than labels). */
+export const MAX_ANNOTATION_CHARS = 4096;
+/** Longest generatorURL kept. */
+export const MAX_URL_CHARS = 4096;
+
+/** Pure: cut `text` to at most `maxChars` UTF-16 units with a trailing ellipsis, never splitting a surrogate pair. */
+export function truncateText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = maxChars - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+const boundedRecord = (maxChars: number) =>
+  z.record(
+    z.string(),
+    z.string().transform((value) => truncateText(value, maxChars)),
+  );
+
+// Alertmanager writes RFC 3339 with up to nanosecond precision; Date.parse keeps the milliseconds.
+const timestamp = z.iso.datetime({ offset: true });
+
+/** One alert as Alertmanager posts it. Unknown keys are dropped, so newer Alertmanagers still pass. */
+export const alertSchema = z.object({
+  status: z.enum(["firing", "resolved"]),
+  labels: boundedRecord(MAX_LABEL_CHARS),
+  annotations: boundedRecord(MAX_ANNOTATION_CHARS).default({}),
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  generatorURL: z
+    .string()
+    .default("")
+    .transform((url) => truncateText(url, MAX_URL_CHARS)),
+  fingerprint: z.string().min(1).max(256),
+});
+
+/** The notification envelope shared by Alertmanager (version 4) and Grafana (version 1). */
+export const notificationFields = {
+  receiver: z.string().default(""),
+  status: z.enum(["firing", "resolved"]),
+  groupLabels: boundedRecord(MAX_LABEL_CHARS).default({}),
+  commonLabels: boundedRecord(MAX_LABEL_CHARS).default({}),
+  commonAnnotations: boundedRecord(MAX_ANNOTATION_CHARS).default({}),
+  externalURL: z.string().default(""),
+  groupKey: z.string().default(""),
+  truncatedAlerts: z.number().int().min(0).default(0),
+};
+
+/** Alertmanager webhook body, payload version 4. */
+export const alertmanagerPayloadSchema = z.object({
+  ...notificationFields,
+  version: z.literal("4"),
+  alerts: z.array(alertSchema).min(1),
+});
+
+/** A validated Alertmanager alert. */
+export type AlertmanagerAlert = z.infer<typeof alertSchema>;
+/** A validated Alertmanager webhook body. */
+export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
+
+/** Which labels carry what (config `webhook.labels`). */
+export interface AlertLabelNames {
+  errorCode: string;
+  target: string;
+  severity: string;
+  count: string;
+}
+
+/** A resolved alert: close the open incident of this fingerprint at `resolvedAt`. */
+export interface Resolution {
+  fingerprint: string;
+  resolvedAtMs: number;
+}
+
+/** What one webhook body asks of the intake. */
+export interface WebhookBatch {
+  signals: Signal[];
+  resolutions: Resolution[];
+}
+
+/** Extra facts a source adds to the common alert mapping. */
+export interface AlertExtras {
+  /** Occurrences the rule reported, when it reported some. */
+  count?: number | null;
+  fields?: Record<string, unknown>;
+}
+
+/** Pure: a positive whole count from a label or annotation value ("3", "3.0"), else null. */
+export function parseCount(value: unknown): number | null {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : Number.NaN;
+  if (!Number.isFinite(n) || n <= 0) return null;
+  return Math.min(1_000_000_000, Math.max(1, Math.round(n)));
+}
+
+const nonEmpty = (value: string | undefined): string | null => (value && value.trim() !== "" ? value : null);
+
+/** Pure: the fingerprint this alert maps to, shared with a log line of the same error. */
+export function alertFingerprint(alert: AlertmanagerAlert, names: AlertLabelNames): string {
+  const { errorCode, target, message } = alertIdentity(alert, names);
+  return fingerprintOf({ errorCode, target, message });
+}
+
+function alertIdentity(alert: AlertmanagerAlert, names: AlertLabelNames) {
+  const { labels, annotations } = alert;
+  return {
+    errorCode: nonEmpty(labels[names.errorCode]),
+    target: nonEmpty(labels[names.target]) ?? "unknown",
+    message:
+      nonEmpty(annotations.summary) ??
+      nonEmpty(annotations.description) ??
+      nonEmpty(labels.alertname) ??
+      "alert",
+  };
+}
+
+/** Pure: map one firing alert to a Signal. `dedupKey` makes a resent notification a no-op. */
+export function alertToSignal(
+  alert: AlertmanagerAlert,
+  source: SignalSource,
+  names: AlertLabelNames,
+  extras: AlertExtras = {},
+): Signal {
+  const { errorCode, target, message } = alertIdentity(alert, names);
+  const count =
+    parseCount(alert.labels[names.count]) ?? parseCount(alert.annotations[names.count]) ?? extras.count ?? 1;
+  return {
+    fingerprint: fingerprintOf({ errorCode, target, message }),
+    errorCode,
+    target,
+    level: "ERROR",
+    message,
+    timestampMs: Date.parse(alert.startsAt),
+    requestId: nonEmpty(alert.labels.request_id),
+    fields: redactFields({ ...alert.labels, ...alert.annotations, ...extras.fields }),
+    source,
+    count,
+    severityHint: nonEmpty(alert.labels[names.severity]),
+    url: nonEmpty(alert.generatorURL),
+    // Same alert + same startsAt = the same notification resent (after a 5xx) or repeated (repeat_interval).
+    dedupKey: `${source}:${alert.fingerprint}:${alert.startsAt}`,
+  };
+}
+
+/** Pure: when a resolved alert ended; Alertmanager's zero time or a missing endsAt means "now". */
+export function resolvedAtMs(alert: AlertmanagerAlert, nowMs: number): number {
+  const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : Number.NaN;
+  return Number.isFinite(endsAt) && endsAt > 0 ? endsAt : nowMs;
+}
+
+/**
+ * Pure: split a notification's alerts into signals (firing) and resolutions (resolved). A fingerprint that
+ * still has a firing alert in the same notification is not resolved (two rules can share error code + target).
+ */
+export function alertsToBatch<A extends AlertmanagerAlert>(
+  alerts: A[],
+  toSignal: (alert: A) => Signal,
+  names: AlertLabelNames,
+  nowMs: number,
+): WebhookBatch {
+  const signals = alerts.filter((a) => a.status === "firing").map(toSignal);
+  const firing = new Set(signals.map((s) => s.fingerprint));
+  const resolutions = new Map<string, number>();
+  for (const alert of alerts) {
+    if (alert.status !== "resolved") continue;
+    const fingerprint = alertFingerprint(alert, names);
+    if (firing.has(fingerprint)) continue;
+    resolutions.set(fingerprint, Math.max(resolutions.get(fingerprint) ?? 0, resolvedAtMs(alert, nowMs)));
+  }
+  return {
+    signals,
+    resolutions: [...resolutions].map(([fingerprint, at]) => ({ fingerprint, resolvedAtMs: at })),
+  };
+}
+
+/** Pure: an Alertmanager notification as signals and resolutions. */
+export function mapAlertmanager(
+  payload: AlertmanagerPayload,
+  names: AlertLabelNames,
+  nowMs: number,
+): WebhookBatch {
+  return alertsToBatch(payload.alerts, (a) => alertToSignal(a, "alertmanager", names), names, nowMs);
+}

@@ -1,0 +1,304 @@
+/**
+ * The SQLite Store (default backend, one host). better-sqlite3 is synchronous, so each method runs to the
+ * end without yielding; every read-modify-write is a BEGIN IMMEDIATE transaction so that two processes on
+ * the same file serialise on the write lock instead of both deciding from the same snapshot.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { initialSeverity } from "../../domain/severity.js";
+import type { Signal } from "../../domain/types.js";
+import type { FileOffset, IngestOutcome, IngestPolicy, Store } from "../store.js";
+import { pickWindow, windowBounds } from "../window.js";
+import { migrate } from "./migrations.js";
+import { parseId, toIncident, toJob, toOffset } from "./rows.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Pruning is housekeeping: at most once a minute (of the caller's clock) per kind of row. */
+const PRUNE_EVERY_MS = 60_000;
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /** Database file; its parent directory is created on init. ":memory:" works for throwaway stores. */
+  path: string;
+  /** How long to wait for another process's write lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    ping: p("SELECT 1"),
+    findKey: p("SELECT 1 FROM dedup_keys WHERE key = ?"),
+    addKey: p("INSERT INTO dedup_keys (key, seen_at) VALUES (?, ?)"),
+    pruneKeys: p("DELETE FROM dedup_keys WHERE seen_at < ?"),
+    candidates: db.prepare<[string, number, number], { id: number; firstSeen: number }>(
+      `SELECT id, first_seen AS firstSeen FROM incidents
+       WHERE fingerprint = ? AND first_seen > ? AND first_seen < ? ORDER BY id`,
+    ),
+    bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @t),
+       last_seen = max(last_seen, @t), status = 'open', resolved_at = NULL WHERE id = @id`),
+    insertIncident: p(`INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count,
+       first_seen, last_seen, created_at, source, message, request_id, filename, line_number, fields, url,
+       suppressed, cost_usd)
+       VALUES (@fingerprint, @errorCode, @target, @level, @severity, 'open', @count, @t, @t, @now, @source,
+       @message, @requestId, @filename, @lineNumber, @fields, @url, @suppressed, 0)`),
+    insertJob: p("INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at) VALUES (?, ?, 0, ?, ?)"),
+    getOffset: p("SELECT * FROM file_offsets WHERE dev = ? AND ino = ?"),
+    upsertOffset: p(`INSERT INTO file_offsets (dev, ino, path, offset, head_hash, head_len)
+       VALUES (@dev, @ino, @path, @offset, @headHash, @headLen)
+       ON CONFLICT (dev, ino) DO UPDATE SET path = excluded.path, offset = excluded.offset,
+       head_hash = excluded.head_hash, head_len = excluded.head_len`),
+    latestOpen: db.prepare<[string], { id: number }>(
+      `SELECT id FROM incidents WHERE fingerprint = ? AND status = 'open'
+       ORDER BY first_seen DESC, id DESC LIMIT 1`,
+    ),
+    markResolved: p("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?"),
+    dueJobs: db.prepare<[{ now: number; limit: number }], { id: number }>(
+      `SELECT id FROM jobs WHERE run_at <= @now AND (lease_owner IS NULL OR lease_until <= @now)
+       ORDER BY created_at, id LIMIT @limit`,
+    ),
+    leaseJob: p(`UPDATE jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?
+       RETURNING id, incident_id, kind, attempts, run_at, created_at`),
+    extendLease: p("UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?"),
+    completeJob: p("DELETE FROM jobs WHERE id = ? AND lease_owner = ?"),
+    retryJob: p(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = ?, last_error = ?
+       WHERE id = ? AND lease_owner = ?`),
+    releaseLeases: p("UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
+    leaseOwners: db.prepare<[], { owner: string }>(
+      "SELECT DISTINCT lease_owner AS owner FROM jobs WHERE lease_owner IS NOT NULL ORDER BY owner",
+    ),
+    queueStats: db.prepare<[], { depth: number; oldest: number | null }>(
+      "SELECT count(*) AS depth, min(created_at) AS oldest FROM jobs",
+    ),
+    getToken: db.prepare<[string, string], { granted: number }>(
+      "SELECT granted FROM tokens WHERE bucket = ? AND key = ?",
+    ),
+    countGranted: db.prepare<[string, number, number], { n: number }>(
+      "SELECT count(*) AS n FROM tokens WHERE bucket = ? AND granted = 1 AND at > ? AND at <= ?",
+    ),
+    addToken: p("INSERT INTO tokens (bucket, key, granted, at) VALUES (?, ?, ?, ?)"),
+    pruneTokens: p("DELETE FROM tokens WHERE bucket = ? AND at < ?"),
+    saveDiagnosis: p(
+      "UPDATE incidents SET diagnosis = ?, severity = ?, cost_usd = cost_usd + ? WHERE id = ?",
+    ),
+    incidentExists: p("SELECT 1 FROM incidents WHERE id = ?"),
+    ensureDelivery: p(`INSERT INTO deliveries (incident_id, sink, state, attempts, updated_at)
+       VALUES (?, ?, 'pending', 0, ?) ON CONFLICT (incident_id, sink) DO NOTHING`),
+    updateDelivery:
+      p(`INSERT INTO deliveries (incident_id, sink, state, attempts, remote_ref, last_error, updated_at)
+       VALUES (@id, @sink, @state, @attempts, @remoteRef, @lastError, @now)
+       ON CONFLICT (incident_id, sink) DO UPDATE SET state = excluded.state,
+       attempts = attempts + excluded.attempts, updated_at = excluded.updated_at,
+       remote_ref = CASE WHEN @keepRef THEN remote_ref ELSE excluded.remote_ref END,
+       last_error = CASE WHEN @keepError THEN last_error ELSE excluded.last_error END`),
+    getIncident: p("SELECT * FROM incidents WHERE id = ?"),
+    deliveries: p(
+      "SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = ? ORDER BY sink",
+    ),
+    listIncidents: p("SELECT * FROM incidents WHERE id < ? ORDER BY id DESC LIMIT ?"),
+  };
+}
+
+/** The synchronous operations over one open database; the Store wraps them in promises. */
+function bindOperations(db: Database.Database) {
+  const s = prepareStatements(db);
+  let keysPrunedAt = Number.NEGATIVE_INFINITY;
+  const tokensPrunedAt = new Map<string, number>();
+
+  const saveOffset = (o: FileOffset) => void s.upsertOffset.run({ ...o });
+  const requireIncident = (incidentId: string): number => {
+    const id = parseId(incidentId);
+    if (id === null || !s.incidentExists.get(id)) throw new Error(`incident not found: ${incidentId}`);
+    return id;
+  };
+
+  const ingestOne = (signal: Signal, policy: IngestPolicy): IngestOutcome => {
+    if (signal.dedupKey) {
+      if (s.findKey.get(signal.dedupKey)) return { kind: "resent" };
+      s.addKey.run(signal.dedupKey, policy.now);
+    }
+    const t = signal.timestampMs;
+    const { fromMs, toMs } = windowBounds(t, policy.windowMs);
+    const found = pickWindow(s.candidates.all(signal.fingerprint, fromMs, toMs), t, policy.windowMs);
+    if (found) {
+      s.bumpIncident.run({ count: signal.count, t, id: found.id });
+      return { kind: "duplicate", incidentId: String(found.id) };
+    }
+    const backfill = policy.now - t > policy.maxAgeMs;
+    const { lastInsertRowid } = s.insertIncident.run({
+      fingerprint: signal.fingerprint,
+      errorCode: signal.errorCode ?? null,
+      target: signal.target,
+      level: signal.level,
+      severity: initialSeverity(signal.level, signal.severityHint),
+      count: signal.count,
+      t,
+      now: policy.now,
+      source: signal.source,
+      message: signal.message,
+      requestId: signal.requestId ?? null,
+      filename: signal.filename ?? null,
+      lineNumber: signal.lineNumber ?? null,
+      // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
+      fields: JSON.stringify(signal.fields ?? {}),
+      url: signal.url ?? null,
+      suppressed: backfill ? "backfill" : null,
+    });
+    const incidentId = String(lastInsertRowid);
+    if (backfill) return { kind: "backfill", incidentId };
+    const job = s.insertJob.run(lastInsertRowid, "incident", policy.now, policy.now);
+    return { kind: "new", incidentId, jobId: String(job.lastInsertRowid) };
+  };
+
+  return {
+    ping: () => void s.ping.get(),
+
+    ingest: db.transaction((signals: Signal[], policy: IngestPolicy, offset?: FileOffset) => {
+      if (policy.now - keysPrunedAt >= PRUNE_EVERY_MS) {
+        s.pruneKeys.run(policy.now - DAY_MS);
+        keysPrunedAt = policy.now;
+      }
+      const outcomes = signals.map((signal) => ingestOne(signal, policy));
+      if (offset) saveOffset(offset);
+      return outcomes;
+    }).immediate,
+
+    resolve: db.transaction((fingerprint: string, resolvedAt: number, now: number): string | null => {
+      const open = s.latestOpen.get(fingerprint);
+      if (!open) return null;
+      s.markResolved.run(resolvedAt, open.id);
+      return String(s.insertJob.run(open.id, "resolved", now, now).lastInsertRowid);
+    }).immediate,
+
+    getOffset: (dev: number, ino: number) => {
+      const row = s.getOffset.get(dev, ino);
+      return row ? toOffset(row) : null;
+    },
+    saveOffset,
+
+    claimJobs: db.transaction((owner: string, leaseMs: number, limit: number, now: number) => {
+      const due = s.dueJobs.all({ now, limit: Math.max(0, Math.floor(limit)) });
+      return due.map(({ id }) => toJob(s.leaseJob.get(owner, now + leaseMs, id)));
+    }).immediate,
+    extendLease: (jobId: string, owner: string, leaseMs: number, now: number) =>
+      s.extendLease.run(now + leaseMs, parseId(jobId), owner).changes === 1,
+    completeJob: (jobId: string, owner: string) => void s.completeJob.run(parseId(jobId), owner),
+    retryJob: (jobId: string, owner: string, runAt: number, error: string) =>
+      void s.retryJob.run(runAt, error, parseId(jobId), owner),
+    releaseLeases: (owner: string) => s.releaseLeases.run(owner).changes,
+    leaseOwners: () => s.leaseOwners.all().map((row) => row.owner),
+    queueStats: (now: number) => {
+      const { depth, oldest } = s.queueStats.get()!;
+      return { depth, oldestAgeMs: oldest === null ? 0 : Math.max(0, now - oldest) };
+    },
+
+    takeToken: db.transaction((bucket: string, key: string, limit: number, windowMs: number, now: number) => {
+      const asked = s.getToken.get(bucket, key);
+      if (asked) return asked.granted === 1;
+      if (now - (tokensPrunedAt.get(bucket) ?? Number.NEGATIVE_INFINITY) >= PRUNE_EVERY_MS) {
+        // Keep a day at least: a key must stay answered the same way while it can still be retried.
+        s.pruneTokens.run(bucket, now - Math.max(windowMs, DAY_MS));
+        tokensPrunedAt.set(bucket, now);
+      }
+      const granted = limit > 0 && s.countGranted.get(bucket, now - windowMs, now)!.n < limit;
+      s.addToken.run(bucket, key, granted ? 1 : 0, now);
+      return granted;
+    }).immediate,
+
+    saveDiagnosis: (incidentId: string, d: { severity: string; costUsd: number }) => {
+      const { changes } = s.saveDiagnosis.run(JSON.stringify(d), d.severity, d.costUsd, parseId(incidentId));
+      if (changes === 0) throw new Error(`incident not found: ${incidentId}`);
+    },
+    ensureDeliveries: db.transaction((incidentId: string, sinks: string[], now: number) => {
+      const id = requireIncident(incidentId);
+      for (const sink of sinks) s.ensureDelivery.run(id, sink, now);
+    }).immediate,
+    updateDelivery: db.transaction(
+      (
+        incidentId: string,
+        sink: string,
+        patch: { state: string; remoteRef?: string | null; lastError?: string | null; attempt?: boolean },
+        now: number,
+      ) => {
+        s.updateDelivery.run({
+          id: requireIncident(incidentId),
+          sink,
+          state: patch.state,
+          attempts: patch.attempt ? 1 : 0,
+          remoteRef: patch.remoteRef ?? null,
+          lastError: patch.lastError ?? null,
+          keepRef: patch.remoteRef === undefined ? 1 : 0,
+          keepError: patch.lastError === undefined ? 1 : 0,
+          now,
+        });
+      },
+    ).immediate,
+
+    // Deferred (read) transaction: the incident and its deliveries come from one snapshot.
+    getIncident: db.transaction((incidentId: string) => {
+      const id = parseId(incidentId);
+      const row = id === null ? undefined : s.getIncident.get(id);
+      return row ? toIncident(row, s.deliveries.all(id)) : null;
+    }).deferred,
+    listIncidents: db.transaction((limit: number, beforeId?: string) => {
+      const before = beforeId === undefined ? Number.MAX_SAFE_INTEGER : parseId(beforeId);
+      if (before === null) return [];
+      const rows = s.listIncidents.all(before, Math.max(0, Math.floor(limit))) as { id: number }[];
+      return rows.map((row) => toIncident(row, s.deliveries.all(row.id)));
+    }).deferred,
+  };
+}
+
+/** Create the SQLite store; nothing touches the disk until `init()`. */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  let db: Database.Database | null = null;
+  let ops: ReturnType<typeof bindOperations> | null = null;
+  const use = () => {
+    if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
+    return ops;
+  };
+
+  return {
+    kind: "sqlite",
+    async init() {
+      if (!db) {
+        if (options.path !== ":memory:")
+          fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+        db = new Database(options.path);
+        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+        // WAL + NORMAL: a commit survives a process kill -9 (only an OS crash may lose the last commits).
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+        db.pragma("foreign_keys = ON");
+      }
+      migrate(db, Date.now());
+      ops ??= bindOperations(db);
+    },
+    async close() {
+      ops = null;
+      db?.close();
+      db = null;
+    },
+    ping: async () => use().ping(),
+    ingest: async (signals, policy, offset) => use().ingest(signals, policy, offset),
+    resolve: async (fingerprint, resolvedAt, now) => use().resolve(fingerprint, resolvedAt, now),
+    getOffset: async (dev, ino) => use().getOffset(dev, ino),
+    saveOffset: async (offset) => use().saveOffset(offset),
+    claimJobs: async (owner, leaseMs, limit, now) => use().claimJobs(owner, leaseMs, limit, now),
+    extendLease: async (jobId, owner, leaseMs, now) => use().extendLease(jobId, owner, leaseMs, now),
+    completeJob: async (jobId, owner) => use().completeJob(jobId, owner),
+    retryJob: async (jobId, owner, runAt, error) => use().retryJob(jobId, owner, runAt, error),
+    releaseLeases: async (owner) => use().releaseLeases(owner),
+    leaseOwners: async () => use().leaseOwners(),
+    queueStats: async (now) => use().queueStats(now),
+    takeToken: async (bucket, key, limit, windowMs, now) =>
+      use().takeToken(bucket, key, limit, windowMs, now),
+    saveDiagnosis: async (incidentId, diagnosis) => use().saveDiagnosis(incidentId, diagnosis),
+    ensureDeliveries: async (incidentId, sinks, now) => use().ensureDeliveries(incidentId, sinks, now),
+    updateDelivery: async (incidentId, sink, patch, now) =>
+      use().updateDelivery(incidentId, sink, patch, now),
+    getIncident: async (id) => use().getIncident(id),
+    listIncidents: async ({ limit, beforeId }) => use().listIncidents(limit, beforeId),
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Parser for lines written by tracing-subscriber's JSON formatter (0.3.x), in all its shapes: nested
+ * `fields`, `flatten_event(true)`, the seed's top-level `message`, `span`/`spans`, file/line, thread names.
+ * @see https://docs.rs/tracing-subscriber/0.3/tracing_subscriber/fmt/format/struct.Json.html
+ */
+import { fingerprintOf } from "../domain/fingerprint.js";
+import { redactFields, redactText } from "../domain/redact.js";
+import type { Level, Signal } from "../domain/types.js";
+
+/** Why a line is not a log event: not JSON at all, JSON cut off mid-write, or longer than allowed. */
+export type JunkReason = "not_json" | "cut_off" | "oversize";
+
+/** One parsed log line, before redaction. `timestampMs` is NaN when the line has none: callers substitute. */
+export interface LogEvent {
+  timestampMs: number;
+  level: Level;
+  target: string;
+  message: string;
+  errorCode: string | null;
+  requestId: string | null;
+  filename: string | null;
+  lineNumber: number | null;
+  threadName: string | null;
+  /** Every other field, nested and top-level merged (nested wins). */
+  fields: Record<string, unknown>;
+}
+
+/** Result of parsing one line. */
+export type ParseResult = { ok: true; event: LogEvent } | { ok: false; reason: JunkReason };
+
+/** Longest line parsed by default (1 MiB of UTF-16 units); longer ones are junk, not memory. */
+export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
+
+/** Default bound of every string carried in a Signal (message, each field value). */
+export const DEFAULT_MAX_FIELD_CHARS = 2048;
+
+const LEVELS: ReadonlySet<string> = new Set<Level>(["ERROR", "WARN", "INFO", "DEBUG", "TRACE"]);
+
+// Keys tracing itself writes; everything else at the top level is a flattened event field.
+const FORMAT_KEYS = new Set([
+  "timestamp",
+  "level",
+  "fields",
+  "target",
+  "filename",
+  "line_number",
+  "span",
+  "spans",
+  "threadName",
+  "threadId",
+]);
+// Fields promoted to their own LogEvent property; `log.*` come from the tracing-log bridge.
+const PROMOTED_KEYS = new Set(["message", "error_code", "request_id", "log.target", "log.file", "log.line"]);
+// Hidden bytes after the cut so a secret straddling it is still whole when redacted.
+const REDACT_SLACK_CHARS = 512;
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/** Pure: parse an RFC 3339 timestamp with up to nanosecond digits, truncated to ms; NaN when invalid. */
+export function parseTimestampMs(value: unknown): number {
+  if (typeof value === "number") return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value !== "string") return Number.NaN;
+  const m = RFC3339.exec(value.trim());
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  // Truncate, not round: .999999999 stays in its own second.
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
+  let utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  if (zone && zone !== "Z" && zone !== "z") {
+    const sign = zone.startsWith("-") ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    utc -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return utc;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asText(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return null;
+}
+
+function findRequestId(
+  nested: Record<string, unknown>,
+  top: Record<string, unknown>,
+  span: unknown,
+  spans: unknown,
+): string | null {
+  const direct = asText(nested.request_id) ?? asText(top.request_id);
+  if (direct !== null) return direct;
+  if (isObject(span)) {
+    const fromSpan = asText(span.request_id);
+    if (fromSpan !== null) return fromSpan;
+  }
+  if (Array.isArray(spans)) {
+    // spans[] runs root -> leaf: the innermost span with an id is the most specific one.
+    for (let i = spans.length - 1; i >= 0; i--) {
+      const entry: unknown = spans[i];
+      const id = isObject(entry) ? asText(entry.request_id) : null;
+      if (id !== null) return id;
+    }
+  }
+  return null;
+}
+
+/** Pure: parse one line; lines without a known level are `not_json`, a timestamp may be missing (NaN). */
+export function parseTracingLine(line: string, options: { maxLineChars?: number } = {}): ParseResult {
+  if (line.length > (options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS))
+    return { ok: false, reason: "oversize" };
+  const text = line.trim();
+  if (!text.startsWith("{")) return { ok: false, reason: "not_json" };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: "cut_off" };
+  }
+  if (!isObject(parsed)) return { ok: false, reason: "not_json" };
+  const level = typeof parsed.level === "string" ? parsed.level.trim().toUpperCase() : "";
+  if (!LEVELS.has(level)) return { ok: false, reason: "not_json" };
+
+  const nested = isObject(parsed.fields) ? parsed.fields : {};
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!FORMAT_KEYS.has(key) && !PROMOTED_KEYS.has(key)) fields[key] = value;
+  }
+  for (const [key, value] of Object.entries(nested)) {
+    if (!PROMOTED_KEYS.has(key)) fields[key] = value;
+  }
+  const lineNumber = parsed.line_number ?? nested["log.line"];
+  return {
+    ok: true,
+    event: {
+      timestampMs: parseTimestampMs(parsed.timestamp),
+      level: level as Level,
+      target: asText(parsed.target) ?? asText(nested["log.target"]) ?? "",
+      message: asText(nested.message) ?? asText(parsed.message) ?? "",
+      errorCode: asText(nested.error_code) ?? asText(parsed.error_code),
+      requestId: findRequestId(nested, parsed, parsed.span, parsed.spans),
+      filename: asText(parsed.filename) ?? asText(nested["log.file"]),
+      lineNumber: typeof lineNumber === "number" && Number.isInteger(lineNumber) ? lineNumber : null,
+      threadName: asText(parsed.threadName),
+      fields,
+    },
+  };
+}
+
+/** Pure: redact, then cut to `maxChars` (the slack keeps a secret at the cut whole while it is redacted). */
+export function boundText(s: string, maxChars: number): string {
+  const redacted = redactText(
+    s.length > maxChars + REDACT_SLACK_CHARS ? s.slice(0, maxChars + REDACT_SLACK_CHARS) : s,
+  );
+  return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
+}
+
+function boundValue(value: unknown, maxChars: number, depth: number): unknown {
+  if (typeof value === "string") return value.length > maxChars ? `${value.slice(0, maxChars)}…` : value;
+  if (value === null || typeof value !== "object" || depth > 8) return value;
+  if (Array.isArray(value)) return value.slice(0, 64).map((item) => boundValue(item, maxChars, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value).slice(0, 64))
+    out[key] = boundValue(item, maxChars, depth + 1);
+  return out;
+}
+
+/**
+ * Pure: turn a parsed event into a file Signal: redacted, bounded, fingerprinted. A line without a timestamp
+ * gets `fallbackTimestampMs` (the read time) when given, else keeps NaN for the caller to substitute.
+ */
+export function eventToSignal(
+  event: LogEvent,
+  options: { maxFieldChars?: number; fallbackTimestampMs?: number } = {},
+): Signal {
+  const maxChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
+  const timestampMs =
+    Number.isNaN(event.timestampMs) && options.fallbackTimestampMs !== undefined
+      ? options.fallbackTimestampMs
+      : event.timestampMs;
+  const message = boundText(event.message, maxChars);
+  const target = boundText(event.target, 256);
+  const errorCode = event.errorCode === null ? null : boundText(event.errorCode, 128);
+  // Pre-cut long strings (with slack) before redacting so hostile megabyte fields cost little.
+  const preCut = boundValue(event.fields, maxChars + REDACT_SLACK_CHARS, 0) as Record<string, unknown>;
+  const fields = boundValue(redactFields(preCut), maxChars, 0) as Record<string, unknown>;
+  return {
+    fingerprint: fingerprintOf({ errorCode, target, message }),
+    errorCode,
+    target,
+    level: event.level,
+    message,
+    timestampMs,
+    requestId: event.requestId === null ? null : boundText(event.requestId, 256),
+    fields,
+    source: "file",
+    count: 1,
+    filename: event.filename === null ? null : boundText(event.filename, 512),
+    lineNumber: event.lineNumber,
+    severityHint: null,
+    dedupKey: null,
+  };
+}

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Diagnosis, Signal } from "../src/domain/types.js";
 import type { FileOffset, Store } from "../src/store/store.js";
+import { ledgerContract } from "./store-contract-ledger.js";
 
 /** What a backend hands the contract. The contract calls `init()` on every store it is given. */
 export interface StoreHarness {
@@ -183,6 +184,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
           url: "http://grafana/alert/1",
           suppressed: null,
           diagnosis: null,
+          context: null,
           deliveries: [],
           costUsd: 0,
         });
@@ -686,6 +688,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
             "url",
             "suppressed",
             "diagnosis",
+            "context",
             "deliveries",
             "costUsd",
           ].sort(),
@@ -699,5 +702,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
         });
       });
     });
+
+    ledgerContract(() => store, newIncident);
   });
 }

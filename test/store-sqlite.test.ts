@@ -4,6 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../src/store/sqlite/migrations.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
 import { runStoreContract } from "./store-contract.js";
@@ -80,7 +81,7 @@ describe("sqlite store specifics", () => {
       const db = new Database(h.file, { readonly: true });
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
       const versions = db.prepare("SELECT version FROM schema_migrations").pluck().all();
-      expect(versions).toEqual([1]);
+      expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
       db.close();
     } finally {
       await h.cleanup();
@@ -96,7 +97,7 @@ describe("sqlite store specifics", () => {
       await h.store.close();
       await other.close();
       const db = new Database(h.file, { readonly: true });
-      expect(db.prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(1);
+      expect(db.prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(MIGRATIONS.length);
       db.close();
     } finally {
       await h.cleanup();

@@ -2,24 +2,11 @@
  * Context for diagnosis: what the diagnoser may look at besides the incident itself. Providers (Loki, the
  * tailed file, source mapping, git history) each add items; a failing provider marks the bundle partial.
  */
-import type { Incident } from "../domain/types.js";
+import type { ContextBundle, ContextItem, Incident } from "../domain/types.js";
+
+export type { ContextBundle, ContextItem };
+
 import type { Logger } from "../log.js";
-
-/** One piece of evidence, shown to the diagnoser as untrusted data. */
-export interface ContextItem {
-  /** Stable id the diagnosis can cite as evidence ("logs:request", "source:domain/ai/service.rs"). */
-  id: string;
-  kind: "logs" | "source" | "git" | "note";
-  title: string;
-  text: string;
-}
-
-/** Everything gathered for one incident. */
-export interface ContextBundle {
-  items: ContextItem[];
-  /** Why the bundle is incomplete, one reason per provider that failed or was skipped. */
-  partial: string[];
-}
 
 /** One source of context. */
 export interface ContextProvider {

@@ -25,6 +25,7 @@ const incident = (patch: Partial<Incident>): Incident => ({
   url: null,
   suppressed: null,
   diagnosis: null,
+  context: null,
   deliveries: [],
   costUsd: 0,
   ...patch,

@@ -38,6 +38,29 @@ export interface Signal {
   dedupKey?: string | null;
 }
 
+/** One piece of evidence for diagnosis, shown to the diagnoser as untrusted data. */
+export interface ContextItem {
+  /** Stable id the diagnosis can cite as evidence ("logs:request", "source:domain/ai/service.rs"). */
+  id: string;
+  kind: "logs" | "source" | "git" | "note";
+  title: string;
+  text: string;
+}
+
+/** Everything gathered for one incident, as sent to the diagnoser (stored with the incident). */
+export interface ContextBundle {
+  items: ContextItem[];
+  /** Why the bundle is incomplete, one reason per provider that failed or was skipped. */
+  partial: string[];
+}
+
+/** An exact text edit an LLM proposes for the autofix stage. */
+export interface ProposedEdit {
+  file: string;
+  find: string;
+  replace: string;
+}
+
 /** The diagnosis of an incident, from the offline catalog or from an LLM. */
 export interface Diagnosis {
   severity: Severity;
@@ -54,6 +77,10 @@ export interface Diagnosis {
   costUsd: number;
   /** Why no LLM diagnosis was made, when it was not (rate limited, over budget, no API key). */
   skippedReason: string | null;
+  /** Context item ids that support the diagnosis. */
+  evidence?: string[];
+  /** When autoFixable: the exact edit proposed (checked by the autofix policy, never trusted). */
+  proposedEdit?: ProposedEdit | null;
 }
 
 /** State of one (incident, sink) delivery in the outbox. */
@@ -98,6 +125,8 @@ export interface Incident {
   /** Set when the incident alerts no one (a backfill older than maxAge). */
   suppressed: string | null;
   diagnosis: Diagnosis | null;
+  /** What the diagnoser was shown (null until gathered). */
+  context: ContextBundle | null;
   deliveries: Delivery[];
   costUsd: number;
 }

@@ -26,6 +26,7 @@ const incident: Incident = {
   url: null,
   suppressed: null,
   diagnosis: null,
+  context: null,
   deliveries: [
     { sink: "discord", state: "sent", attempts: 1, remoteRef: "123", lastError: null, updatedAt: T0 + 5_000 },
   ],

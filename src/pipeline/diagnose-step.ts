@@ -39,6 +39,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
   } else {
     try {
       const context = await deps.context.gather(incident);
+      await deps.store.saveContext(incident.id, context);
       diagnosis = await deps.diagnoser.diagnose({ incident, context });
     } catch (err) {
       const reason = `diagnosis failed (${deps.diagnoser.name}): ${(err as Error).message}; basic alert only`;

@@ -37,6 +37,7 @@ const base: Incident = {
     costUsd: 0,
     skippedReason: "diagnosis skipped: the limit of 10 diagnoses per hour is reached; basic alert only",
   },
+  context: null,
   deliveries: [],
   costUsd: 0,
 };

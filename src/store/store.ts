@@ -2,7 +2,7 @@
  * The Store: every durable fact of ai-monitor behind one async interface, so SQLite (one host) and
  * PostgreSQL (shared by replicas) are interchangeable. Atomicity lives here, not in callers.
  */
-import type { Diagnosis, Incident, Signal } from "../domain/types.js";
+import type { ContextBundle, Diagnosis, Incident, Signal } from "../domain/types.js";
 
 /** Durable read position of one tailed file, keyed by device and inode. */
 export interface FileOffset {
@@ -33,7 +33,7 @@ export type IngestOutcome =
   | { kind: "resent" };
 
 /** Kinds of durable work. */
-export type JobKind = "incident" | "resolved";
+export type JobKind = "incident" | "resolved" | "update";
 
 /** A claimed unit of work with its lease. */
 export interface Job {
@@ -65,6 +65,29 @@ export interface ListOptions {
   limit: number;
   /** Only incidents with id lower than this (keyset pagination). */
   beforeId?: string;
+}
+
+/** One LLM call's usage and cost, for budgets and `ai-monitor cost`. */
+export interface LlmCall {
+  incidentId: string | null;
+  model: string;
+  at: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+}
+
+/** Spend of one model since a point in time. */
+export interface LlmSpend {
+  model: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
 }
 
 /** The durable store. Every method is atomic on its own. */
@@ -108,6 +131,15 @@ export interface Store {
   takeToken(bucket: string, key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
 
   saveDiagnosis(incidentId: string, diagnosis: Diagnosis): Promise<void>;
+  /** Store the context bundle the diagnoser was shown. */
+  saveContext(incidentId: string, bundle: ContextBundle): Promise<void>;
+  /** Enqueue a job for an existing incident (e.g. "update": edit sink messages after a new link). */
+  enqueueJob(incidentId: string, kind: JobKind, runAt: number, now: number): Promise<string>;
+
+  /** Append one LLM call to the ledger. */
+  recordLlmCall(call: LlmCall): Promise<void>;
+  /** Spend per model of calls at or after sinceMs, ordered by model. */
+  llmSpend(sinceMs: number): Promise<LlmSpend[]>;
   /** Create pending delivery records for sinks that have none yet. */
   ensureDeliveries(incidentId: string, sinks: string[], now: number): Promise<void>;
   updateDelivery(incidentId: string, sink: string, patch: DeliveryPatch, now: number): Promise<void>;

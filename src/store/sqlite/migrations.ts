@@ -93,6 +93,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tokens_window ON tokens (bucket, granted, at);
     `,
   },
+  {
+    version: 2,
+    name: "context bundle and LLM call ledger",
+    sql: `
+      ALTER TABLE incidents ADD COLUMN context TEXT;
+      CREATE TABLE llm_calls (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER REFERENCES incidents (id) ON DELETE SET NULL,
+        model TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cost_usd REAL NOT NULL
+      );
+      CREATE INDEX llm_calls_at ON llm_calls (at);
+    `,
+  },
 ];
 
 /**

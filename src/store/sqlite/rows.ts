@@ -1,6 +1,6 @@
 /** zod schemas for SQLite rows, and their mapping to domain types: the database is an edge too. */
 import { z } from "zod";
-import type { Delivery, Diagnosis, Incident } from "../../domain/types.js";
+import type { ContextBundle, Delivery, Diagnosis, Incident } from "../../domain/types.js";
 import type { FileOffset, Job } from "../store.js";
 
 const severity = z.enum(["critical", "high", "medium", "low"]);
@@ -19,7 +19,22 @@ export const diagnosisSchema = z.object({
   runbookUrl: z.string().nullable(),
   costUsd: z.number(),
   skippedReason: z.string().nullable(),
+  evidence: z.array(z.string()).optional(),
+  proposedEdit: z.object({ file: z.string(), find: z.string(), replace: z.string() }).nullable().optional(),
 }) satisfies z.ZodType<Diagnosis>;
+
+/** A stored context bundle (JSON column). */
+export const contextSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(["logs", "source", "git", "note"]),
+      title: z.string(),
+      text: z.string(),
+    }),
+  ),
+  partial: z.array(z.string()),
+}) satisfies z.ZodType<ContextBundle>;
 
 const jsonText = <T extends z.ZodType>(schema: T) =>
   z
@@ -67,6 +82,7 @@ export const incidentRowSchema = z.object({
   url: z.string().nullable(),
   suppressed: z.string().nullable(),
   diagnosis: jsonText(diagnosisSchema).nullable(),
+  context: jsonText(contextSchema).nullable().optional(),
   cost_usd: z.number(),
 });
 
@@ -74,7 +90,7 @@ export const incidentRowSchema = z.object({
 export const jobRowSchema = z.object({
   id: z.number().int(),
   incident_id: z.number().int(),
-  kind: z.enum(["incident", "resolved"]),
+  kind: z.enum(["incident", "resolved", "update"]),
   attempts: z.number().int(),
   run_at: z.number(),
   created_at: z.number(),
@@ -128,6 +144,7 @@ export function toIncident(row: unknown, deliveryRows: unknown[]): Incident {
     url: r.url,
     suppressed: r.suppressed,
     diagnosis: r.diagnosis,
+    context: r.context ?? null,
     deliveries: deliveryRows.map(toDelivery),
     costUsd: r.cost_usd,
   };

@@ -7,11 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { initialSeverity } from "../../domain/severity.js";
-import type { Signal } from "../../domain/types.js";
-import type { FileOffset, IngestOutcome, IngestPolicy, Store } from "../store.js";
+import type { ContextBundle, Signal } from "../../domain/types.js";
+import type { FileOffset, IngestOutcome, IngestPolicy, JobKind, LlmCall, Store } from "../store.js";
 import { pickWindow, windowBounds } from "../window.js";
 import { migrate } from "./migrations.js";
 import { parseId, toIncident, toJob, toOffset } from "./rows.js";
+import { prepareStatements } from "./statements.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Pruning is housekeeping: at most once a minute (of the caller's clock) per kind of row. */
@@ -23,81 +24,6 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long to wait for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
-}
-
-function prepareStatements(db: Database.Database) {
-  const p = (sql: string) => db.prepare(sql);
-  return {
-    ping: p("SELECT 1"),
-    findKey: p("SELECT 1 FROM dedup_keys WHERE key = ?"),
-    addKey: p("INSERT INTO dedup_keys (key, seen_at) VALUES (?, ?)"),
-    pruneKeys: p("DELETE FROM dedup_keys WHERE seen_at < ?"),
-    candidates: db.prepare<[string, number, number], { id: number; firstSeen: number }>(
-      `SELECT id, first_seen AS firstSeen FROM incidents
-       WHERE fingerprint = ? AND first_seen > ? AND first_seen < ? ORDER BY id`,
-    ),
-    bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @t),
-       last_seen = max(last_seen, @t), status = 'open', resolved_at = NULL WHERE id = @id`),
-    insertIncident: p(`INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count,
-       first_seen, last_seen, created_at, source, message, request_id, filename, line_number, fields, url,
-       suppressed, cost_usd)
-       VALUES (@fingerprint, @errorCode, @target, @level, @severity, 'open', @count, @t, @t, @now, @source,
-       @message, @requestId, @filename, @lineNumber, @fields, @url, @suppressed, 0)`),
-    insertJob: p("INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at) VALUES (?, ?, 0, ?, ?)"),
-    getOffset: p("SELECT * FROM file_offsets WHERE dev = ? AND ino = ?"),
-    upsertOffset: p(`INSERT INTO file_offsets (dev, ino, path, offset, head_hash, head_len)
-       VALUES (@dev, @ino, @path, @offset, @headHash, @headLen)
-       ON CONFLICT (dev, ino) DO UPDATE SET path = excluded.path, offset = excluded.offset,
-       head_hash = excluded.head_hash, head_len = excluded.head_len`),
-    latestOpen: db.prepare<[string], { id: number }>(
-      `SELECT id FROM incidents WHERE fingerprint = ? AND status = 'open'
-       ORDER BY first_seen DESC, id DESC LIMIT 1`,
-    ),
-    markResolved: p("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?"),
-    dueJobs: db.prepare<[{ now: number; limit: number }], { id: number }>(
-      `SELECT id FROM jobs WHERE run_at <= @now AND (lease_owner IS NULL OR lease_until <= @now)
-       ORDER BY created_at, id LIMIT @limit`,
-    ),
-    leaseJob: p(`UPDATE jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?
-       RETURNING id, incident_id, kind, attempts, run_at, created_at`),
-    extendLease: p("UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?"),
-    completeJob: p("DELETE FROM jobs WHERE id = ? AND lease_owner = ?"),
-    retryJob: p(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = ?, last_error = ?
-       WHERE id = ? AND lease_owner = ?`),
-    releaseLeases: p("UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
-    leaseOwners: db.prepare<[], { owner: string }>(
-      "SELECT DISTINCT lease_owner AS owner FROM jobs WHERE lease_owner IS NOT NULL ORDER BY owner",
-    ),
-    queueStats: db.prepare<[], { depth: number; oldest: number | null }>(
-      "SELECT count(*) AS depth, min(created_at) AS oldest FROM jobs",
-    ),
-    getToken: db.prepare<[string, string], { granted: number }>(
-      "SELECT granted FROM tokens WHERE bucket = ? AND key = ?",
-    ),
-    countGranted: db.prepare<[string, number, number], { n: number }>(
-      "SELECT count(*) AS n FROM tokens WHERE bucket = ? AND granted = 1 AND at > ? AND at <= ?",
-    ),
-    addToken: p("INSERT INTO tokens (bucket, key, granted, at) VALUES (?, ?, ?, ?)"),
-    pruneTokens: p("DELETE FROM tokens WHERE bucket = ? AND at < ?"),
-    saveDiagnosis: p(
-      "UPDATE incidents SET diagnosis = ?, severity = ?, cost_usd = cost_usd + ? WHERE id = ?",
-    ),
-    incidentExists: p("SELECT 1 FROM incidents WHERE id = ?"),
-    ensureDelivery: p(`INSERT INTO deliveries (incident_id, sink, state, attempts, updated_at)
-       VALUES (?, ?, 'pending', 0, ?) ON CONFLICT (incident_id, sink) DO NOTHING`),
-    updateDelivery:
-      p(`INSERT INTO deliveries (incident_id, sink, state, attempts, remote_ref, last_error, updated_at)
-       VALUES (@id, @sink, @state, @attempts, @remoteRef, @lastError, @now)
-       ON CONFLICT (incident_id, sink) DO UPDATE SET state = excluded.state,
-       attempts = attempts + excluded.attempts, updated_at = excluded.updated_at,
-       remote_ref = CASE WHEN @keepRef THEN remote_ref ELSE excluded.remote_ref END,
-       last_error = CASE WHEN @keepError THEN last_error ELSE excluded.last_error END`),
-    getIncident: p("SELECT * FROM incidents WHERE id = ?"),
-    deliveries: p(
-      "SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = ? ORDER BY sink",
-    ),
-    listIncidents: p("SELECT * FROM incidents WHERE id < ? ORDER BY id DESC LIMIT ?"),
-  };
 }
 
 /** The synchronous operations over one open database; the Store wraps them in promises. */
@@ -210,6 +136,18 @@ function bindOperations(db: Database.Database) {
       const { changes } = s.saveDiagnosis.run(JSON.stringify(d), d.severity, d.costUsd, parseId(incidentId));
       if (changes === 0) throw new Error(`incident not found: ${incidentId}`);
     },
+    saveContext: (incidentId: string, bundle: ContextBundle) => {
+      const { changes } = s.saveContext.run(JSON.stringify(bundle), parseId(incidentId));
+      if (changes === 0) throw new Error(`incident not found: ${incidentId}`);
+    },
+    enqueueJob: (incidentId: string, kind: JobKind, runAt: number, now: number) =>
+      String(s.insertJob.run(requireIncident(incidentId), kind, runAt, now).lastInsertRowid),
+    recordLlmCall: (call: LlmCall) =>
+      void s.insertLlmCall.run({
+        ...call,
+        incidentId: call.incidentId === null ? null : parseId(call.incidentId),
+      }),
+    llmSpend: (sinceMs: number) => s.llmSpend.all(sinceMs),
     ensureDeliveries: db.transaction((incidentId: string, sinks: string[], now: number) => {
       const id = requireIncident(incidentId);
       for (const sink of sinks) s.ensureDelivery.run(id, sink, now);
@@ -298,6 +236,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ensureDeliveries: async (incidentId, sinks, now) => use().ensureDeliveries(incidentId, sinks, now),
     updateDelivery: async (incidentId, sink, patch, now) =>
       use().updateDelivery(incidentId, sink, patch, now),
+    saveContext: async (incidentId, bundle) => use().saveContext(incidentId, bundle),
+    enqueueJob: async (incidentId, kind, runAt, now) => use().enqueueJob(incidentId, kind, runAt, now),
+    recordLlmCall: async (call) => use().recordLlmCall(call),
+    llmSpend: async (sinceMs) => use().llmSpend(sinceMs),
     getIncident: async (id) => use().getIncident(id),
     listIncidents: async ({ limit, beforeId }) => use().listIncidents(limit, beforeId),
   };

@@ -1,0 +1,89 @@
+/** The SQL of the SQLite store, prepared once per connection. */
+import type Database from "better-sqlite3";
+import type { LlmSpend } from "../store.js";
+
+/** Prepare every statement of the store once per connection. */
+export function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    ping: p("SELECT 1"),
+    findKey: p("SELECT 1 FROM dedup_keys WHERE key = ?"),
+    addKey: p("INSERT INTO dedup_keys (key, seen_at) VALUES (?, ?)"),
+    pruneKeys: p("DELETE FROM dedup_keys WHERE seen_at < ?"),
+    candidates: db.prepare<[string, number, number], { id: number; firstSeen: number }>(
+      `SELECT id, first_seen AS firstSeen FROM incidents
+       WHERE fingerprint = ? AND first_seen > ? AND first_seen < ? ORDER BY id`,
+    ),
+    bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @t),
+       last_seen = max(last_seen, @t), status = 'open', resolved_at = NULL WHERE id = @id`),
+    insertIncident: p(`INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count,
+       first_seen, last_seen, created_at, source, message, request_id, filename, line_number, fields, url,
+       suppressed, cost_usd)
+       VALUES (@fingerprint, @errorCode, @target, @level, @severity, 'open', @count, @t, @t, @now, @source,
+       @message, @requestId, @filename, @lineNumber, @fields, @url, @suppressed, 0)`),
+    insertJob: p("INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at) VALUES (?, ?, 0, ?, ?)"),
+    getOffset: p("SELECT * FROM file_offsets WHERE dev = ? AND ino = ?"),
+    upsertOffset: p(`INSERT INTO file_offsets (dev, ino, path, offset, head_hash, head_len)
+       VALUES (@dev, @ino, @path, @offset, @headHash, @headLen)
+       ON CONFLICT (dev, ino) DO UPDATE SET path = excluded.path, offset = excluded.offset,
+       head_hash = excluded.head_hash, head_len = excluded.head_len`),
+    latestOpen: db.prepare<[string], { id: number }>(
+      `SELECT id FROM incidents WHERE fingerprint = ? AND status = 'open'
+       ORDER BY first_seen DESC, id DESC LIMIT 1`,
+    ),
+    markResolved: p("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?"),
+    dueJobs: db.prepare<[{ now: number; limit: number }], { id: number }>(
+      `SELECT id FROM jobs WHERE run_at <= @now AND (lease_owner IS NULL OR lease_until <= @now)
+       ORDER BY created_at, id LIMIT @limit`,
+    ),
+    leaseJob: p(`UPDATE jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?
+       RETURNING id, incident_id, kind, attempts, run_at, created_at`),
+    extendLease: p("UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?"),
+    completeJob: p("DELETE FROM jobs WHERE id = ? AND lease_owner = ?"),
+    retryJob: p(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = ?, last_error = ?
+       WHERE id = ? AND lease_owner = ?`),
+    releaseLeases: p("UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
+    leaseOwners: db.prepare<[], { owner: string }>(
+      "SELECT DISTINCT lease_owner AS owner FROM jobs WHERE lease_owner IS NOT NULL ORDER BY owner",
+    ),
+    queueStats: db.prepare<[], { depth: number; oldest: number | null }>(
+      "SELECT count(*) AS depth, min(created_at) AS oldest FROM jobs",
+    ),
+    getToken: db.prepare<[string, string], { granted: number }>(
+      "SELECT granted FROM tokens WHERE bucket = ? AND key = ?",
+    ),
+    countGranted: db.prepare<[string, number, number], { n: number }>(
+      "SELECT count(*) AS n FROM tokens WHERE bucket = ? AND granted = 1 AND at > ? AND at <= ?",
+    ),
+    addToken: p("INSERT INTO tokens (bucket, key, granted, at) VALUES (?, ?, ?, ?)"),
+    pruneTokens: p("DELETE FROM tokens WHERE bucket = ? AND at < ?"),
+    saveDiagnosis: p(
+      "UPDATE incidents SET diagnosis = ?, severity = ?, cost_usd = cost_usd + ? WHERE id = ?",
+    ),
+    incidentExists: p("SELECT 1 FROM incidents WHERE id = ?"),
+    ensureDelivery: p(`INSERT INTO deliveries (incident_id, sink, state, attempts, updated_at)
+       VALUES (?, ?, 'pending', 0, ?) ON CONFLICT (incident_id, sink) DO NOTHING`),
+    updateDelivery:
+      p(`INSERT INTO deliveries (incident_id, sink, state, attempts, remote_ref, last_error, updated_at)
+       VALUES (@id, @sink, @state, @attempts, @remoteRef, @lastError, @now)
+       ON CONFLICT (incident_id, sink) DO UPDATE SET state = excluded.state,
+       attempts = attempts + excluded.attempts, updated_at = excluded.updated_at,
+       remote_ref = CASE WHEN @keepRef THEN remote_ref ELSE excluded.remote_ref END,
+       last_error = CASE WHEN @keepError THEN last_error ELSE excluded.last_error END`),
+    getIncident: p("SELECT * FROM incidents WHERE id = ?"),
+    deliveries: p(
+      "SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = ? ORDER BY sink",
+    ),
+    listIncidents: p("SELECT * FROM incidents WHERE id < ? ORDER BY id DESC LIMIT ?"),
+    saveContext: p("UPDATE incidents SET context = ? WHERE id = ?"),
+    insertLlmCall:
+      p(`INSERT INTO llm_calls (incident_id, model, at, input_tokens, output_tokens, cache_write_tokens,
+       cache_read_tokens, cost_usd) VALUES (@incidentId, @model, @at, @inputTokens, @outputTokens, @cacheWriteTokens,
+       @cacheReadTokens, @costUsd)`),
+    llmSpend: db.prepare<[number], LlmSpend>(
+      `SELECT model, count(*) AS calls, sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
+       sum(cache_write_tokens) AS cacheWriteTokens, sum(cache_read_tokens) AS cacheReadTokens,
+       sum(cost_usd) AS costUsd FROM llm_calls WHERE at >= ? GROUP BY model ORDER BY model`,
+    ),
+  };
+}

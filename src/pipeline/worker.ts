@@ -71,11 +71,15 @@ export function createWorker(
       Math.max(100, options.leaseMs / 3),
     );
     try {
-      const incident = await store.getIncident(job.incidentId);
+      let incident = await store.getIncident(job.incidentId);
       if (!incident) return await store.completeJob(job.id, options.owner);
       const child = log.child({ incident: incident.id, fingerprint: incident.fingerprint, job: job.id });
       const event = job.kind === "resolved" ? "resolved" : "opened";
-      if (event === "opened") incident.diagnosis = await runDiagnoseStep({ ...deps, log: child }, incident);
+      if (event === "opened" && !incident.diagnosis) {
+        await runDiagnoseStep({ ...deps, log: child }, incident);
+        // Re-read: the diagnosis sets severity and cost, and sinks must show the stored truth.
+        incident = (await store.getIncident(job.incidentId)) ?? incident;
+      }
       const giveUp = job.attempts >= options.maxAttempts;
       const outcome = await runDeliverStep({ ...deps, log: child }, incident, event, giveUp);
       if (outcome.pending.length === 0) return await store.completeJob(job.id, options.owner);

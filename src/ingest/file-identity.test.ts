@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, open, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { FileOffset } from "../store/store.js";
+import {
+  expandPatterns,
+  HEAD_BYTES,
+  offsetAfterLastNewline,
+  openFile,
+  patternDirs,
+  readHead,
+  resumeFrom,
+} from "./file-identity.js";
+import { createReadBuffer } from "./file-reader.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "file-identity-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
+
+async function withFile<T>(content: string, fn: (fh: Awaited<ReturnType<typeof open>>) => Promise<T>) {
+  const path = join(dir, "f.log");
+  await writeFile(path, content);
+  const fh = await open(path, "r");
+  try {
+    return await fn(fh);
+  } finally {
+    await fh.close();
+  }
+}
+
+function storedFor(content: string, offset: number): FileOffset {
+  const head = content.slice(0, HEAD_BYTES);
+  return { dev: 1, ino: 1, path: "f.log", offset, headHash: sha1(head), headLen: head.length };
+}
+
+describe("file identity", () => {
+  it("hashes min(size, 256) leading bytes", async () => {
+    await withFile("short\n", async (fh) => {
+      expect(await readHead(fh, 6)).toEqual({ hash: sha1("short\n"), len: 6 });
+    });
+    const long = "z".repeat(1000);
+    await withFile(long, async (fh) => {
+      expect(await readHead(fh, 1000)).toEqual({ hash: sha1(long.slice(0, 256)), len: 256 });
+    });
+  });
+
+  it("resumes at a stored offset when the file still starts with the same bytes", async () => {
+    const content = "line one\nline two\n";
+    await withFile(content, async (fh) => {
+      expect(await resumeFrom(fh, content.length, storedFor("line one\n", 9))).toEqual({
+        offset: 9,
+        reason: "resumed",
+      });
+    });
+  });
+
+  it("starts at 0 when the stored offset is past the end (copytruncate)", async () => {
+    await withFile("new\n", async (fh) => {
+      expect(await resumeFrom(fh, 4, storedFor("new\nold old old\n", 16))).toEqual({
+        offset: 0,
+        reason: "truncated",
+      });
+    });
+  });
+
+  it("starts at 0 when the inode came back with other content (deleted and recreated)", async () => {
+    const content = `{"timestamp":"2026-11-26T10:00:00Z"}\n`.repeat(20);
+    await withFile(content, async (fh) => {
+      const stale = storedFor(`{"timestamp":"2026-11-25T10:00:00Z"}\n`.repeat(20), 37);
+      expect(await resumeFrom(fh, content.length, stale)).toEqual({ offset: 0, reason: "recreated" });
+    });
+  });
+
+  it("finds the offset just after the last newline, across read chunks", async () => {
+    await withFile("", async (fh) => expect(await offsetAfterLastNewline(fh, 0)).toBe(0));
+    await withFile("no newline yet", async (fh) => expect(await offsetAfterLastNewline(fh, 14)).toBe(0));
+    await withFile("a\nbc\n", async (fh) => expect(await offsetAfterLastNewline(fh, 5)).toBe(5));
+    const content = `first\n${"x".repeat(300)}`;
+    await withFile(content, async (fh) => {
+      expect(await offsetAfterLastNewline(fh, content.length, 64)).toBe(6);
+    });
+  });
+
+  it("opens a file at its end only when asked and when it has no stored offset", async () => {
+    const path = join(dir, "app.log");
+    await writeFile(path, "one\ntwo\npartial");
+    const st = await stat(path);
+    const rows = new Map<string, FileOffset>();
+    const store = { getOffset: async (dev: number, ino: number) => rows.get(`${dev}:${ino}`) ?? null };
+    const base = { store, buffer: createReadBuffer(), levels: ["ERROR"] as const, maxLineBytes: 1 << 20 };
+    const atEnd = await openFile(path, { ...base, now: Date.now, atEnd: true });
+    expect(atEnd).toMatchObject({ start: "end", file: { committed: 8, saveStart: true, size: 15 } });
+    await atEnd!.file.fh.close();
+
+    rows.set(`${st.dev}:${st.ino}`, { ...storedFor("one\ntwo\npartial", 4), dev: st.dev, ino: st.ino });
+    const resumed = await openFile(path, { ...base, now: Date.now, atEnd: true });
+    expect(resumed).toMatchObject({ start: "resumed", file: { committed: 4, saveStart: false } });
+    await resumed!.file.fh.close();
+
+    expect(await openFile(join(dir, "missing.log"), { ...base, now: Date.now, atEnd: false })).toBeNull();
+  });
+
+  it("expands globs to absolute paths and takes plain paths literally", async () => {
+    await mkdir(join(dir, "sub"));
+    for (const name of ["a.log", "b.txt", "sub/c.log", "app[1].log", "app1.log"])
+      await writeFile(join(dir, name), "");
+    expect(await expandPatterns(["*.log"], dir)).toEqual(
+      ["a.log", "app1.log", "app[1].log"].map((n) => join(dir, n)),
+    );
+    expect(await expandPatterns([join(dir, "sub/**/*.log"), join(dir, "a.*")])).toEqual([
+      join(dir, "a.log"),
+      join(dir, "sub/c.log"),
+    ]);
+    // As a glob, "app[1].log" would match app1.log only.
+    expect(await expandPatterns(["app[1].log", "nope.log"], dir)).toEqual([join(dir, "app[1].log")]);
+  });
+
+  it("watches each glob's static base and each plain path's directory", () => {
+    expect(
+      patternDirs(["/var/log/app/*.log", "/srv/x/**/*.log", "/opt/one.log", "logs/*.log"], "/work"),
+    ).toEqual(["/var/log/app", "/srv/x", "/opt", "/work/logs"]);
+  });
+});

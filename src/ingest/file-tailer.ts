@@ -1,0 +1,299 @@
+/**
+ * The `serve` file tailer: follows the files matched by glob patterns through appends, rename rotation,
+ * copytruncate and delete+recreate, handing every batch to onBatch (which stores signals and offset in one
+ * transaction). fs.watch gives low latency; polling is the fallback where fs.watch stays silent.
+ */
+import { type FSWatcher, watch } from "node:fs";
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Level } from "../domain/types.js";
+import type { Logger } from "../log.js";
+import type { Store } from "../store/store.js";
+import {
+  expandPatterns,
+  HEAD_BYTES,
+  headMatches,
+  openFile,
+  patternDirs,
+  readHead,
+  type StartReason,
+} from "./file-identity.js";
+import {
+  createReadBuffer,
+  DEFAULT_BUFFER_BYTES,
+  DEFAULT_MAX_LINE_BYTES,
+  drainFile,
+  type OnBatch,
+  type OpenFile,
+} from "./file-reader.js";
+
+export type { OnBatch, TailBatch } from "./file-reader.js";
+
+/** Options of createFileTailer. */
+export interface FileTailerOptions {
+  patterns: readonly string[];
+  /** Read for stored offsets; offsets are saved only through onBatch, with their signals. */
+  store: Pick<Store, "getOffset" | "saveOffset">;
+  onBatch: OnBatch;
+  levels: readonly Level[];
+  maxLineBytes?: number;
+  pollIntervalMs?: number;
+  /** Read files present at the first start from 0 instead of from their end. */
+  fromBeginning?: boolean;
+  log: Logger;
+  now: () => number;
+  bufferBytes?: number;
+  /** How long a rotated-away or deleted file stays open once it stops growing (its writer may lag). */
+  retireAfterMs?: number;
+}
+
+/** A running tailer. */
+export interface FileTailer {
+  /** Position every file found now (stored offset, else end unless fromBeginning), then follow them. */
+  start(): Promise<void>;
+  /** Stop watching and polling, let the batch in flight finish, close every file. */
+  stop(): Promise<void>;
+  /**
+   * Resolves once every followed file has been read up to its current size with every batch stored
+   * (so it waits as long as onBatch keeps failing). For tests and the demo.
+   */
+  settled(): Promise<void>;
+}
+
+const START_MESSAGES: Record<StartReason, string> = {
+  resumed: "following file from its stored offset",
+  truncated: "stored offset is past the end of the file (truncated): reading it from 0",
+  recreated: "file starts with other bytes than when its offset was stored (recreated): reading it from 0",
+  end: "existing file without stored offset: starting at its end (watch.fromBeginning reads it all)",
+  beginning: "reading file from its beginning",
+};
+
+interface Retired {
+  file: OpenFile;
+  lastReadPos: number;
+  idleSinceMs: number;
+}
+
+/** Create the tailer; nothing happens before start(). */
+export function createFileTailer(options: FileTailerOptions): FileTailer {
+  const { patterns, store, onBatch, levels, log, now } = options;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const retireAfterMs = options.retireAfterMs ?? 30_000;
+  // One buffer for every file: memory stays bounded whatever the number and size of files.
+  const buffer = createReadBuffer(options.bufferBytes ?? DEFAULT_BUFFER_BYTES, maxLineBytes);
+  const current = new Map<string, OpenFile>();
+  const retired: Retired[] = [];
+  const watchers = new Map<string, FSWatcher>();
+  const unreadable = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+  let started = false;
+  let stopped = false;
+  let starting: Promise<unknown> | null = null;
+  let running: Promise<void> | null = null;
+  let wantFull = false;
+  let wantQuick = false;
+  let waiters: Array<{ full: boolean; resolve: (clean: boolean) => void }> = [];
+
+  const followed = (dev: number, ino: number): boolean =>
+    [...current.values(), ...retired.map((r) => r.file)].some((f) => f.dev === dev && f.ino === ino);
+
+  async function follow(path: string, initial: boolean): Promise<void> {
+    const atEnd = initial && !options.fromBeginning;
+    const opened = await openFile(path, { store, buffer, levels, maxLineBytes, now, atEnd });
+    if (!opened) return;
+    const { file, start } = opened;
+    // The same file under a second matched name (app.log.1 after a rotation) is already being read.
+    if (stopped || followed(file.dev, file.ino)) {
+      await file.fh.close();
+      return;
+    }
+    current.set(path, file);
+    const { dev, ino, committed: offset, size: sizeBytes } = file;
+    log.info({ path, dev, ino, offset, sizeBytes, start }, START_MESSAGES[start]);
+  }
+
+  function retire(file: OpenFile, message: string): void {
+    current.delete(file.path);
+    retired.push({ file, lastReadPos: file.reader.readPos, idleSinceMs: now() });
+    log.info({ path: file.path, ino: file.ino, offset: file.committed }, message);
+  }
+
+  // Compare what is at `path` now with the file followed there.
+  async function refresh(path: string, initial: boolean): Promise<void> {
+    const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT" || err.code === "ENOTDIR") return null;
+      throw err;
+    });
+    const file = current.get(path);
+    if (file && st && st.dev === file.dev && st.ino === file.ino) {
+      const rewritten = st.size !== file.size && !(await headMatches(file.fh, file.head));
+      if (st.size < file.reader.readPos || rewritten) {
+        log.info(
+          { path, offset: file.committed, sizeBytes: st.size },
+          "file truncated: reading it again from 0",
+        );
+        file.reader.rewind(0);
+        file.committed = 0;
+        file.saveStart = false;
+        file.head = await readHead(file.fh, st.size);
+      } else if (file.head.len < HEAD_BYTES && st.size > file.head.len) {
+        file.head = await readHead(file.fh, st.size);
+      }
+      file.size = st.size;
+      return;
+    }
+    if (file)
+      retire(file, st ? "file replaced at its path: finishing the old one first" : "file gone: finishing it");
+    if (st?.isFile() && !followed(st.dev, st.ino)) await follow(path, initial);
+  }
+
+  function watchDirs(): void {
+    if (stopped) return;
+    const dirs = new Set(patternDirs(patterns));
+    for (const file of current.values()) dirs.add(dirname(file.path));
+    for (const dir of dirs) {
+      if (watchers.has(dir)) continue;
+      try {
+        // "rename" may mean a new or vanished file: look at the patterns again; "change" is an append.
+        const watcher = watch(dir, { persistent: false }, (event) => void request(event === "rename"));
+        watcher.on("error", (err) => {
+          log.warn({ err, dir }, "fs.watch failed: polling only until it can be set up again");
+          watcher.close();
+          watchers.delete(dir);
+        });
+        watchers.set(dir, watcher);
+      } catch {
+        // Directory missing or not watchable: polling covers it and the next full pass tries again.
+      }
+    }
+  }
+
+  async function drainOne(file: OpenFile): Promise<boolean> {
+    try {
+      const { error } = await drainFile(file, onBatch, () => stopped);
+      if (error === null) return true;
+      log.error({ err: error, path: file.path, offset: file.committed }, "batch not stored: retrying later");
+    } catch (err) {
+      log.error({ err, path: file.path, offset: file.committed }, "cannot read file: retrying later");
+    }
+    return false;
+  }
+
+  async function drainAll(): Promise<boolean> {
+    let clean = true;
+    const unfinished = new Set<string>();
+    for (const old of [...retired]) {
+      if (stopped) return clean;
+      if (!(await drainOne(old.file))) {
+        clean = false;
+        unfinished.add(old.file.path);
+      } else if (old.file.reader.readPos !== old.lastReadPos) {
+        old.lastReadPos = old.file.reader.readPos;
+        old.idleSinceMs = now();
+      } else if (now() - old.idleSinceMs >= retireAfterMs) {
+        retired.splice(retired.indexOf(old), 1);
+        await old.file.fh.close().catch(() => {});
+        log.info(
+          { path: old.file.path, ino: old.file.ino, offset: old.file.committed },
+          "closed finished file",
+        );
+      }
+    }
+    for (const file of current.values()) {
+      if (stopped) return clean;
+      // Lines of the old file at this path were written first: the new one waits until they are stored.
+      if (unfinished.has(file.path)) clean = false;
+      else if (!(await drainOne(file))) clean = false;
+    }
+    return clean;
+  }
+
+  async function pass(full: boolean, initial = false): Promise<boolean> {
+    const paths = new Set(current.keys());
+    if (full) for (const path of await expandPatterns(patterns)) paths.add(path);
+    for (const path of paths) {
+      if (stopped) return true;
+      try {
+        await refresh(path, initial);
+        unreadable.delete(path);
+      } catch (err) {
+        // An unreadable file (EACCES) is retried at every poll: say so once, not every second.
+        if (!unreadable.has(path)) log.warn({ err, path }, "cannot follow file: retrying at every poll");
+        unreadable.add(path);
+      }
+    }
+    if (full) watchDirs();
+    if (initial) return true;
+    return drainAll();
+  }
+
+  // Passes run one at a time; requests made meanwhile coalesce into the next pass.
+  function request(full: boolean): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (stopped) return resolve(true);
+      waiters.push({ full, resolve });
+      if (full) wantFull = true;
+      else wantQuick = true;
+      if (started) kick();
+    });
+  }
+
+  function kick(): void {
+    if (running || stopped) return;
+    running = loop().finally(() => {
+      running = null;
+      if (wantFull || wantQuick) kick();
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while ((wantFull || wantQuick) && !stopped) {
+      const full = wantFull;
+      wantFull = wantQuick = false;
+      const served = waiters.filter((w) => full || !w.full);
+      waiters = waiters.filter((w) => !full && w.full);
+      let clean = false;
+      try {
+        clean = await pass(full);
+      } catch (err) {
+        log.error({ err }, "tail pass failed: retrying at the next poll");
+      }
+      for (const w of served) w.resolve(clean);
+    }
+  }
+
+  return {
+    async start() {
+      if (starting || stopped) return;
+      starting = pass(true, true);
+      await starting;
+      if (stopped) return;
+      started = true;
+      timer = setInterval(() => void request(true), pollIntervalMs);
+      void request(false);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearInterval(timer);
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+      await starting?.catch(() => {});
+      await running;
+      for (const file of [...current.values(), ...retired.map((r) => r.file)]) {
+        await file.fh.close().catch(() => {});
+      }
+      current.clear();
+      retired.length = 0;
+      for (const w of waiters) w.resolve(true);
+      waiters = [];
+    },
+    async settled() {
+      while (started && !stopped) {
+        if (await request(true)) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, 50)));
+      }
+    },
+  };
+}

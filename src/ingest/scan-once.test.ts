@@ -1,0 +1,135 @@
+import { appendFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../log.js";
+import type { FileOffset, Store } from "../store/store.js";
+import type { TailBatch } from "./file-reader.js";
+import { scanOnce } from "./scan-once.js";
+
+const now = () => Date.UTC(2026, 10, 26, 9, 30);
+const error = (code: string) =>
+  `${JSON.stringify({ timestamp: "2026-11-26T09:14:32.620117Z", level: "ERROR", fields: { message: `failed ${code}`, error_code: code }, target: "server::x" })}\n`;
+const info = `${JSON.stringify({ timestamp: "2026-11-26T09:14:32Z", level: "INFO", fields: { message: "ok" }, target: "server::x" })}\n`;
+
+function memoryStore(): Pick<Store, "getOffset" | "saveOffset"> & { rows: Map<string, FileOffset> } {
+  const rows = new Map<string, FileOffset>();
+  return {
+    rows,
+    getOffset: async (dev, ino) => rows.get(`${dev}:${ino}`) ?? null,
+    saveOffset: async (offset) => void rows.set(`${offset.dev}:${offset.ino}`, { ...offset }),
+  };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "scan-once-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("scanOnce", () => {
+  function run(store: ReturnType<typeof memoryStore>, seen: TailBatch[] = []) {
+    return scanOnce({
+      patterns: [join(dir, "*.log")],
+      store,
+      // Stands in for intake.ingest: signals and offset stored together.
+      onBatch: async (batch) => {
+        seen.push(batch);
+        await store.saveOffset(batch.offset);
+      },
+      levels: ["ERROR"],
+      log: silentLogger(),
+      now,
+    });
+  }
+
+  it("reads new files from 0, then only what was appended since, leaving a partial line for the next run", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log");
+    const partial = error("DB_001");
+    await writeFile(path, info + error("AI_003") + partial.slice(0, 25));
+    await writeFile(join(dir, "other.log"), "panic: not json\n");
+
+    const first = await run(store);
+    const upTo = Buffer.byteLength(info + error("AI_003"));
+    expect(first.files).toEqual([
+      {
+        path,
+        fromOffset: 0,
+        toOffset: upTo,
+        lines: 2,
+        signals: 1,
+        junk: { not_json: 0, cut_off: 0, oversize: 0 },
+      },
+      expect.objectContaining({
+        path: join(dir, "other.log"),
+        signals: 0,
+        junk: expect.objectContaining({ not_json: 1 }),
+      }),
+    ]);
+    expect(first.totals).toMatchObject({ files: 2, lines: 3, signals: 1, junk: { not_json: 1 } });
+
+    await appendFile(path, partial.slice(25) + error("AI_004"));
+    const seen: TailBatch[] = [];
+    const second = await run(store, seen);
+    expect(seen.flatMap((b) => b.signals.map((s) => s.errorCode))).toEqual(["DB_001", "AI_004"]);
+    expect(second.files[0]).toMatchObject({
+      fromOffset: upTo,
+      signals: 2,
+      junk: { cut_off: 0, not_json: 0 },
+    });
+    expect(second.totals.signals).toBe(2);
+
+    const third = await run(store);
+    expect(third.totals).toMatchObject({ lines: 0, signals: 0 });
+  });
+
+  it("starts again at 0 after copytruncate (stored offset past the end)", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log");
+    await writeFile(path, error("OLD_1") + error("OLD_2"));
+    await run(store);
+    await writeFile(path, error("NEW_1"));
+    const seen: TailBatch[] = [];
+    const summary = await run(store, seen);
+    expect(summary.files[0]).toMatchObject({ fromOffset: 0, signals: 1 });
+    expect(seen[0]!.signals[0]!.errorCode).toBe("NEW_1");
+  });
+
+  it("starts at 0 when the stored offset of this inode belongs to other content", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log");
+    await writeFile(path, error("NEW_1") + error("NEW_2"));
+    const st = await stat(path);
+    store.rows.set(`${st.dev}:${st.ino}`, {
+      dev: st.dev,
+      ino: st.ino,
+      path,
+      offset: Buffer.byteLength(error("NEW_1")),
+      headHash: "0".repeat(40),
+      headLen: 256,
+    });
+    const summary = await run(store);
+    expect(summary.files[0]).toMatchObject({ fromOffset: 0, signals: 2 });
+  });
+
+  it("rejects when a batch cannot be stored, leaving the offset where it was", async () => {
+    const store = memoryStore();
+    await writeFile(join(dir, "app.log"), error("AI_003"));
+    const failing = scanOnce({
+      patterns: [join(dir, "*.log")],
+      store,
+      onBatch: async () => {
+        throw new Error("disk full");
+      },
+      levels: ["ERROR"],
+      log: silentLogger(),
+      now,
+    });
+    await expect(failing).rejects.toThrow(/could not store a batch/);
+    expect(store.rows.size).toBe(0);
+    expect((await run(store)).totals.signals).toBe(1);
+  });
+});

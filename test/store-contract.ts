@@ -352,7 +352,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
 
       it("upserts offsets by device and inode", async () => {
         expect(await store.getOffset(1, 2)).toBeNull();
+        expect(await store.hasOffsets()).toBe(false);
         await store.saveOffset(offsetOf());
+        expect(await store.hasOffsets()).toBe(true);
         await store.saveOffset(offsetOf({ path: "/var/log/app/server.log.1", offset: 9000, headLen: 1024 }));
         await store.saveOffset(offsetOf({ ino: 99, offset: 1 }));
         expect(await store.getOffset(offsetOf().dev, offsetOf().ino)).toEqual(

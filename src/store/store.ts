@@ -109,6 +109,8 @@ export interface Store {
   resolve(fingerprint: string, resolvedAt: number, now: number): Promise<string | null>;
 
   getOffset(dev: number, ino: number): Promise<FileOffset | null>;
+  /** Whether any file offset was ever stored (false only before the very first tail). */
+  hasOffsets(): Promise<boolean>;
   saveOffset(offset: FileOffset): Promise<void>;
 
   /** Lease up to `limit` due jobs to `owner` until now + leaseMs. */

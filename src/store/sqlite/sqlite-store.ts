@@ -102,6 +102,7 @@ function bindOperations(db: Database.Database) {
       return row ? toOffset(row) : null;
     },
     saveOffset,
+    hasOffsets: () => s.anyOffset.get() !== undefined,
 
     claimJobs: db.transaction((owner: string, leaseMs: number, limit: number, now: number) => {
       const due = s.dueJobs.all({ now, limit: Math.max(0, Math.floor(limit)) });
@@ -223,6 +224,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     resolve: async (fingerprint, resolvedAt, now) => use().resolve(fingerprint, resolvedAt, now),
     getOffset: async (dev, ino) => use().getOffset(dev, ino),
     saveOffset: async (offset) => use().saveOffset(offset),
+    hasOffsets: async () => use().hasOffsets(),
     claimJobs: async (owner, leaseMs, limit, now) => use().claimJobs(owner, leaseMs, limit, now),
     extendLease: async (jobId, owner, leaseMs, now) => use().extendLease(jobId, owner, leaseMs, now),
     completeJob: async (jobId, owner) => use().completeJob(jobId, owner),

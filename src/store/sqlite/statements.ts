@@ -23,6 +23,7 @@ export function prepareStatements(db: Database.Database) {
        @message, @requestId, @filename, @lineNumber, @fields, @url, @suppressed, 0)`),
     insertJob: p("INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at) VALUES (?, ?, 0, ?, ?)"),
     getOffset: p("SELECT * FROM file_offsets WHERE dev = ? AND ino = ?"),
+    anyOffset: p("SELECT 1 FROM file_offsets LIMIT 1"),
     upsertOffset: p(`INSERT INTO file_offsets (dev, ino, path, offset, head_hash, head_len)
        VALUES (@dev, @ino, @path, @offset, @headHash, @headLen)
        ON CONFLICT (dev, ino) DO UPDATE SET path = excluded.path, offset = excluded.offset,

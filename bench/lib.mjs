@@ -20,10 +20,10 @@ export function run(cmd, args, options = {}) {
     let stdout = "";
     let stderr = "";
     let peak = 0;
-    child.stdout.on("data", (d) => {
+    child.stdout?.on("data", (d) => {
       stdout += d;
     });
-    child.stderr.on("data", (d) => {
+    child.stderr?.on("data", (d) => {
       stderr += d;
     });
     const sampler = setInterval(() => {

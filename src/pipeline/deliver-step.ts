@@ -79,7 +79,7 @@ export async function runDeliverStep(
       );
       deps.metrics.deliveries.inc({ sink: sink.name, outcome: permanent ? "failed" : "retry" });
       deps.log[permanent ? "error" : "warn"](
-        { incident: incident.id, sink: sink.name, err: result.error },
+        { sink: sink.name, err: result.error },
         "delivery failed",
       );
       if (!permanent) {

@@ -34,7 +34,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
   if (!allowed) {
     deps.metrics.diagnosisSkips.inc({ reason: "rate_limited" });
     const reason = `diagnosis skipped: the limit of ${deps.ratePerHour} diagnoses per hour is reached; basic alert only`;
-    deps.log.warn({ incident: incident.id, fingerprint: incident.fingerprint }, reason);
+    deps.log.info(reason); // the logger is the incident's child: it names the incident
     diagnosis = catalogDiagnosis(incident, deps.catalog, reason);
   } else {
     try {
@@ -43,7 +43,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
       diagnosis = await deps.diagnoser.diagnose({ incident, context });
     } catch (err) {
       const reason = `diagnosis failed (${deps.diagnoser.name}): ${(err as Error).message}; basic alert only`;
-      deps.log.error({ incident: incident.id, err }, "diagnoser failed");
+      deps.log.error({ err }, "diagnoser failed");
       diagnosis = catalogDiagnosis(incident, deps.catalog, reason.slice(0, 500));
     }
   }

@@ -8,8 +8,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { initialSeverity } from "../../domain/severity.js";
 import type { ContextBundle, Signal } from "../../domain/types.js";
+import { BatchWindows } from "../batch-windows.js";
 import type { FileOffset, IngestOutcome, IngestPolicy, JobKind, LlmCall, Store } from "../store.js";
-import { pickWindow, windowBounds } from "../window.js";
 import { migrate } from "./migrations.js";
 import { parseId, toIncident, toJob, toOffset } from "./rows.js";
 import { prepareStatements } from "./statements.js";
@@ -39,16 +39,15 @@ function bindOperations(db: Database.Database) {
     return id;
   };
 
-  const ingestOne = (signal: Signal, policy: IngestPolicy): IngestOutcome => {
+  const ingestOne = (signal: Signal, policy: IngestPolicy, windows: BatchWindows): IngestOutcome => {
     if (signal.dedupKey) {
       if (s.findKey.get(signal.dedupKey)) return { kind: "resent" };
       s.addKey.run(signal.dedupKey, policy.now);
     }
     const t = signal.timestampMs;
-    const { fromMs, toMs } = windowBounds(t, policy.windowMs);
-    const found = pickWindow(s.candidates.all(signal.fingerprint, fromMs, toMs), t, policy.windowMs);
+    const found = windows.find(signal.fingerprint, t);
     if (found) {
-      s.bumpIncident.run({ count: signal.count, t, id: found.id });
+      windows.bump(found, t, signal.count);
       return { kind: "duplicate", incidentId: String(found.id) };
     }
     const backfill = policy.now - t > policy.maxAgeMs;
@@ -72,6 +71,7 @@ function bindOperations(db: Database.Database) {
       suppressed: backfill ? "backfill" : null,
     });
     const incidentId = String(lastInsertRowid);
+    windows.created(signal.fingerprint, Number(lastInsertRowid), t);
     if (backfill) return { kind: "backfill", incidentId };
     const job = s.insertJob.run(lastInsertRowid, "incident", policy.now, policy.now);
     return { kind: "new", incidentId, jobId: String(job.lastInsertRowid) };
@@ -85,7 +85,11 @@ function bindOperations(db: Database.Database) {
         s.pruneKeys.run(policy.now - DAY_MS);
         keysPrunedAt = policy.now;
       }
-      const outcomes = signals.map((signal) => ingestOne(signal, policy));
+      const windows = new BatchWindows((fp, from, to) => s.candidates.all(fp, from, to), policy.windowMs);
+      const outcomes = signals.map((signal) => ingestOne(signal, policy, windows));
+      for (const bump of windows.bumps()) {
+        s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
+      }
       if (offset) saveOffset(offset);
       return outcomes;
     }).immediate,

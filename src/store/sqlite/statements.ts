@@ -14,8 +14,8 @@ export function prepareStatements(db: Database.Database) {
       `SELECT id, first_seen AS firstSeen FROM incidents
        WHERE fingerprint = ? AND first_seen > ? AND first_seen < ? ORDER BY id`,
     ),
-    bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @t),
-       last_seen = max(last_seen, @t), status = 'open', resolved_at = NULL WHERE id = @id`),
+    bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @minT),
+       last_seen = max(last_seen, @maxT), status = 'open', resolved_at = NULL WHERE id = @id`),
     insertIncident: p(`INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count,
        first_seen, last_seen, created_at, source, message, request_id, filename, line_number, fields, url,
        suppressed, cost_usd)

@@ -96,6 +96,33 @@ describe("file tailer over SQLite", () => {
     expect((await second.store.getOffset(st.dev, st.ino))?.offset).toBe(st.size);
   });
 
+  it("restart: a file created while the service was down is read from its beginning", async () => {
+    const appLog = join(dir, "logs", "app.log");
+    await writeFile(appLog, error("BEFORE_FIRST_START"));
+    const first = await openStore();
+    expect(await first.store.hasOffsets()).toBe(false);
+    const run1 = startTailer(first.store, first.intake);
+    await run1.tailer.start();
+    await run1.tailer.settled();
+    await run1.tailer.stop();
+    // First start: what was already in the file is history, not news; its end is stored.
+    expect(run1.codes).toEqual([]);
+    expect(await first.store.hasOffsets()).toBe(true);
+    await first.store.close();
+
+    await appendFile(appLog, error("APP_WHILE_DOWN"));
+    const workerLog = join(dir, "logs", "worker.log");
+    await writeFile(workerLog, error("W_1") + info(1) + error("W_2"));
+    const second = await openStore();
+    const run2 = startTailer(second.store, second.intake);
+    await run2.tailer.start();
+    await run2.tailer.settled();
+    expect(run2.codes).toEqual(["APP_WHILE_DOWN", "W_1", "W_2"]);
+    expect(await countsByCode(second.store)).toEqual({ APP_WHILE_DOWN: 1, W_1: 1, W_2: 1 });
+    const st = await stat(workerLog);
+    expect((await second.store.getOffset(st.dev, st.ino))?.offset).toBe(st.size);
+  });
+
   it("follows rename rotation, copytruncate and delete+recreate without losing or repeating a line", async () => {
     const path = join(dir, "logs", "app.log");
     const { store, intake } = await openStore();

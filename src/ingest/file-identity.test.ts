@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, open, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,12 +8,10 @@ import {
   expandPatterns,
   HEAD_BYTES,
   offsetAfterLastNewline,
-  openFile,
   patternDirs,
   readHead,
   resumeFrom,
 } from "./file-identity.js";
-import { createReadBuffer } from "./file-reader.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -87,25 +85,6 @@ describe("file identity", () => {
     await withFile(content, async (fh) => {
       expect(await offsetAfterLastNewline(fh, content.length, 64)).toBe(6);
     });
-  });
-
-  it("opens a file at its end only when asked and when it has no stored offset", async () => {
-    const path = join(dir, "app.log");
-    await writeFile(path, "one\ntwo\npartial");
-    const st = await stat(path);
-    const rows = new Map<string, FileOffset>();
-    const store = { getOffset: async (dev: number, ino: number) => rows.get(`${dev}:${ino}`) ?? null };
-    const base = { store, buffer: createReadBuffer(), levels: ["ERROR"] as const, maxLineBytes: 1 << 20 };
-    const atEnd = await openFile(path, { ...base, now: Date.now, atEnd: true });
-    expect(atEnd).toMatchObject({ start: "end", file: { committed: 8, saveStart: true, size: 15 } });
-    await atEnd!.file.fh.close();
-
-    rows.set(`${st.dev}:${st.ino}`, { ...storedFor("one\ntwo\npartial", 4), dev: st.dev, ino: st.ino });
-    const resumed = await openFile(path, { ...base, now: Date.now, atEnd: true });
-    expect(resumed).toMatchObject({ start: "resumed", file: { committed: 4, saveStart: false } });
-    await resumed!.file.fh.close();
-
-    expect(await openFile(join(dir, "missing.log"), { ...base, now: Date.now, atEnd: false })).toBeNull();
   });
 
   it("expands globs to absolute paths and takes plain paths literally", async () => {

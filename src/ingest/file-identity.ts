@@ -3,13 +3,11 @@
  * recreated that got the same inode number back is not mistaken for the old one.
  */
 import { createHash } from "node:crypto";
-import { type FileHandle, open, stat } from "node:fs/promises";
+import { type FileHandle, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import picomatch from "picomatch";
 import { glob, isDynamicPattern } from "tinyglobby";
-import type { Level } from "../domain/types.js";
-import type { FileOffset, Store } from "../store/store.js";
-import { createFileReader, type OpenFile, type ReadBuffer } from "./file-reader.js";
+import type { FileOffset } from "../store/store.js";
 
 /** How many leading bytes identify a file's content (enough to cover the first log line's timestamp). */
 export const HEAD_BYTES = 256;
@@ -112,61 +110,4 @@ export function patternDirs(patterns: readonly string[], cwd = process.cwd()): s
     dirs.add(isDynamicPattern(pattern) ? picomatch.scan(abs).base || "/" : dirname(abs));
   }
   return [...dirs];
-}
-
-/** Where reading of a file starts, and why. */
-export type StartReason = ResumeReason | "end" | "beginning";
-
-/** Options of openFile. */
-export interface OpenFileOptions {
-  store: Pick<Store, "getOffset">;
-  buffer: ReadBuffer;
-  levels: readonly Level[];
-  maxLineBytes: number;
-  now: () => number;
-  /** With no stored offset, start just after the last newline instead of at 0. */
-  atEnd: boolean;
-}
-
-/** Open a regular file and position its reader; null when it vanished or is not a regular file. */
-export async function openFile(
-  path: string,
-  options: OpenFileOptions,
-): Promise<{ file: OpenFile; start: StartReason } | null> {
-  const fh = await open(path, "r").catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return null;
-    throw err;
-  });
-  if (!fh) return null;
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) {
-      await fh.close();
-      return null;
-    }
-    const stored = await options.store.getOffset(st.dev, st.ino);
-    let offset = 0;
-    let start: StartReason = "beginning";
-    if (stored) ({ offset, reason: start } = await resumeFrom(fh, st.size, stored));
-    else if (options.atEnd) [offset, start] = [await offsetAfterLastNewline(fh, st.size), "end"];
-    const { buffer, levels, maxLineBytes, now } = options;
-    const reader = createFileReader({ fh, offset, buffer, levels, maxLineBytes, now });
-    const head = await readHead(fh, st.size);
-    const saveStart = start === "end" && offset > 0;
-    const file = {
-      path,
-      fh,
-      dev: st.dev,
-      ino: st.ino,
-      head,
-      reader,
-      committed: offset,
-      size: st.size,
-      saveStart,
-    };
-    return { file, start };
-  } catch (err) {
-    await fh.close().catch(() => {});
-    throw err;
-  }
 }

@@ -2,16 +2,7 @@ import { appendFile, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FileOffset } from "../store/store.js";
-import {
-  createFileReader,
-  createReadBuffer,
-  drainFile,
-  type FileReader,
-  type OpenFile,
-  type ReadBatch,
-  type TailBatch,
-} from "./file-reader.js";
+import { createFileReader, createReadBuffer, type FileReader, type ReadBatch } from "./file-reader.js";
 
 const now = () => Date.UTC(2026, 10, 26, 9, 30);
 const error = (code: string) =>
@@ -154,57 +145,5 @@ describe("file reader", () => {
     expect(codes(await readAll(reader))).toEqual(["TWO"]);
     reader.rewind(0);
     expect(codes(await readAll(reader))).toEqual(["ONE", "TWO"]);
-  });
-});
-
-describe("drainFile", () => {
-  async function openFileAt(name: string): Promise<OpenFile> {
-    const { fh, reader } = await openReader(name);
-    const head = { hash: "h", len: 0 };
-    return {
-      path: join(dir, name),
-      fh,
-      dev: 1,
-      ino: 2,
-      head,
-      reader,
-      committed: 0,
-      size: 0,
-      saveStart: false,
-    };
-  }
-
-  it("hands batches without signals too, so offsets move over INFO lines; nothing when nothing moved", async () => {
-    await writeFile(join(dir, "i.log"), info(1) + info(2));
-    const file = await openFileAt("i.log");
-    const batches: TailBatch[] = [];
-    await drainFile(file, async (b) => void batches.push(b));
-    expect(batches).toHaveLength(1);
-    expect(batches[0]).toMatchObject({ signals: [], lines: 2, lagBytes: 0 });
-    expect(batches[0]!.offset).toEqual<FileOffset>({
-      dev: 1,
-      ino: 2,
-      path: join(dir, "i.log"),
-      offset: Buffer.byteLength(info(1) + info(2)),
-      headHash: "h",
-      headLen: 0,
-    });
-    await drainFile(file, async (b) => void batches.push(b));
-    expect(batches).toHaveLength(1);
-  });
-
-  it("keeps the offset when onBatch fails and hands the same lines again on the next drain", async () => {
-    await writeFile(join(dir, "f.log"), error("AI_003"));
-    const file = await openFileAt("f.log");
-    const failed = await drainFile(file, async () => {
-      throw new Error("database is locked");
-    });
-    expect(String(failed.error)).toContain("database is locked");
-    expect(file.committed).toBe(0);
-    const batches: TailBatch[] = [];
-    const ok = await drainFile(file, async (b) => void batches.push(b));
-    expect(ok.error).toBeNull();
-    expect(batches.flatMap((b) => b.signals.map((s) => s.errorCode))).toEqual(["AI_003"]);
-    expect(file.committed).toBe(Buffer.byteLength(error("AI_003")));
   });
 });

@@ -5,8 +5,6 @@
  */
 import type { FileHandle } from "node:fs/promises";
 import type { Level, Signal } from "../domain/types.js";
-import type { FileOffset } from "../store/store.js";
-import type { FileHead } from "./file-identity.js";
 import { scanChunk } from "./line-scanner.js";
 
 /** Default size of the read buffer. */
@@ -172,104 +170,4 @@ export function createFileReader(options: FileReaderOptions): FileReader {
     },
   };
   return reader;
-}
-
-/** What a source hands on: signals plus the offset to store with them, in one transaction. */
-export interface TailBatch {
-  path: string;
-  signals: Signal[];
-  offset: FileOffset;
-  junk: JunkCounts;
-  lines: number;
-  /** Bytes of the file not yet handled (size - offset) when the batch was read. */
-  lagBytes: number;
-}
-
-/** Stores a batch (signals and offset together); a rejection means nothing of it was stored. */
-export type OnBatch = (batch: TailBatch) => Promise<void>;
-
-/** An open file: who it is, where its reader stands and the offset last stored for it. */
-export interface OpenFile {
-  path: string;
-  fh: FileHandle;
-  dev: number;
-  ino: number;
-  head: FileHead;
-  reader: FileReader;
-  /** Offset of the last batch onBatch accepted (or the start position). */
-  committed: number;
-  /** Size at the last stat. */
-  size: number;
-  /** The start position was chosen, not stored (started at the end): store it before reading on. */
-  saveStart: boolean;
-}
-
-/** What one drain did. */
-export interface DrainResult {
-  lines: number;
-  signals: number;
-  junk: JunkCounts;
-  /** Why it stopped early: onBatch rejected (the reader was rewound to the last stored offset). */
-  error: unknown;
-}
-
-/** The FileOffset to store for `offset` in this file. */
-export function fileOffsetOf(file: OpenFile, offset: number): FileOffset {
-  return {
-    dev: file.dev,
-    ino: file.ino,
-    path: file.path,
-    offset,
-    headHash: file.head.hash,
-    headLen: file.head.len,
-  };
-}
-
-/**
- * Read a file from its reader's position to its current end, handing every batch that found signals or
- * moved the offset to onBatch, one at a time; nothing is committed before onBatch resolves.
- */
-export async function drainFile(
-  file: OpenFile,
-  onBatch: OnBatch,
-  stopped: () => boolean = () => false,
-): Promise<DrainResult> {
-  const result: DrainResult = {
-    lines: 0,
-    signals: 0,
-    junk: { not_json: 0, cut_off: 0, oversize: 0 },
-    error: null,
-  };
-  file.size = (await file.fh.stat()).size;
-  const send = async (batch: Pick<ReadBatch, "signals" | "junk" | "lines">, to: number): Promise<boolean> => {
-    const { signals, junk, lines } = batch;
-    const lagBytes = Math.max(0, Math.max(file.size, file.reader.readPos) - to);
-    try {
-      await onBatch({ path: file.path, signals, offset: fileOffsetOf(file, to), junk, lines, lagBytes });
-    } catch (error) {
-      file.reader.rewind(file.committed);
-      result.error = error;
-      return false;
-    }
-    file.committed = to;
-    return true;
-  };
-  if (file.saveStart) {
-    const empty = { signals: [], junk: { not_json: 0, cut_off: 0, oversize: 0 }, lines: 0 };
-    if (!(await send(empty, file.committed))) return result;
-    file.saveStart = false;
-  }
-  while (!stopped()) {
-    const batch = await file.reader.next();
-    if (batch.signals.length > 0 || batch.toOffset !== batch.fromOffset) {
-      if (!(await send(batch, batch.toOffset))) return result;
-      result.lines += batch.lines;
-      result.signals += batch.signals.length;
-      result.junk.not_json += batch.junk.not_json;
-      result.junk.cut_off += batch.junk.cut_off;
-      result.junk.oversize += batch.junk.oversize;
-    }
-    if (batch.eof) break;
-  }
-  return result;
 }

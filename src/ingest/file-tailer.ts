@@ -1,44 +1,34 @@
 /**
  * The `serve` file tailer: follows the files matched by glob patterns through appends, rename rotation,
  * copytruncate and delete+recreate, handing every batch to onBatch (which stores signals and offset in one
- * transaction). fs.watch gives low latency; polling is the fallback where fs.watch stays silent.
+ * transaction). When to look is the watch loop's business (fs.watch plus polling); this file decides what
+ * each file is and where to read it from.
  */
-import { type FSWatcher, watch } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Level } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
-import {
-  expandPatterns,
-  HEAD_BYTES,
-  headMatches,
-  openFile,
-  patternDirs,
-  readHead,
-  type StartReason,
-} from "./file-identity.js";
-import {
-  createReadBuffer,
-  DEFAULT_BUFFER_BYTES,
-  DEFAULT_MAX_LINE_BYTES,
-  drainFile,
-  type OnBatch,
-  type OpenFile,
-} from "./file-reader.js";
+import { expandPatterns, HEAD_BYTES, headMatches, patternDirs, readHead } from "./file-identity.js";
+import { createReadBuffer, DEFAULT_BUFFER_BYTES, DEFAULT_MAX_LINE_BYTES } from "./file-reader.js";
+import { drainFile, type OnBatch, type OpenFile, openFile, type StartReason } from "./tailed-file.js";
+import { createWatchLoop } from "./watch-loop.js";
 
-export type { OnBatch, TailBatch } from "./file-reader.js";
+export type { OnBatch, TailBatch } from "./tailed-file.js";
 
 /** Options of createFileTailer. */
 export interface FileTailerOptions {
   patterns: readonly string[];
-  /** Read for stored offsets; offsets are saved only through onBatch, with their signals. */
-  store: Pick<Store, "getOffset" | "saveOffset">;
+  /**
+   * Read for stored offsets, and asked once at start whether any exist (first start or restart); offsets
+   * are saved only through onBatch, with their signals.
+   */
+  store: Pick<Store, "getOffset" | "saveOffset" | "hasOffsets">;
   onBatch: OnBatch;
   levels: readonly Level[];
   maxLineBytes?: number;
   pollIntervalMs?: number;
-  /** Read files present at the first start from 0 instead of from their end. */
+  /** At the first start (no offset stored yet), read the files present from 0 instead of from their end. */
   fromBeginning?: boolean;
   log: Logger;
   now: () => number;
@@ -49,7 +39,11 @@ export interface FileTailerOptions {
 
 /** A running tailer. */
 export interface FileTailer {
-  /** Position every file found now (stored offset, else end unless fromBeginning), then follow them. */
+  /**
+   * Position every file found now, then follow them. A file with a stored offset resumes there. One
+   * without: at the first start (the store holds no offsets at all) it starts at its end unless
+   * fromBeginning; at a restart it appeared while the service was down and is read from its beginning.
+   */
   start(): Promise<void>;
   /** Stop watching and polling, let the batch in flight finish, close every file. */
   stop(): Promise<void>;
@@ -67,6 +61,13 @@ const START_MESSAGES: Record<StartReason, string> = {
   end: "existing file without stored offset: starting at its end (watch.fromBeginning reads it all)",
   beginning: "reading file from its beginning",
 };
+const START_CASES = {
+  restart: "restart (the store holds offsets): files new since the last run are read from their beginning",
+  firstAtEnd: "first start (no offsets stored): files present now start at their end",
+  firstFromBeginning: "first start (no offsets stored): reading files present now from 0 (fromBeginning)",
+};
+const APPEARED_WHILE_DOWN =
+  "file new since the last run (appeared while stopped): reading it from its beginning";
 
 interface Retired {
   file: OpenFile;
@@ -78,28 +79,29 @@ interface Retired {
 export function createFileTailer(options: FileTailerOptions): FileTailer {
   const { patterns, store, onBatch, levels, log, now } = options;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const retireAfterMs = options.retireAfterMs ?? 30_000;
   // One buffer for every file: memory stays bounded whatever the number and size of files.
   const buffer = createReadBuffer(options.bufferBytes ?? DEFAULT_BUFFER_BYTES, maxLineBytes);
   const current = new Map<string, OpenFile>();
   const retired: Retired[] = [];
-  const watchers = new Map<string, FSWatcher>();
   const unreadable = new Set<string>();
-  let timer: NodeJS.Timeout | null = null;
-  let started = false;
+  const loop = createWatchLoop({
+    pass: (full) => pass(full),
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    log,
+  });
   let stopped = false;
   let starting: Promise<unknown> | null = null;
-  let running: Promise<void> | null = null;
-  let wantFull = false;
-  let wantQuick = false;
-  let waiters: Array<{ full: boolean; resolve: (clean: boolean) => void }> = [];
+  // Decided once at start(), before this run stores any offset.
+  let restart = false;
 
   const followed = (dev: number, ino: number): boolean =>
     [...current.values(), ...retired.map((r) => r.file)].some((f) => f.dev === dev && f.ino === ino);
 
   async function follow(path: string, initial: boolean): Promise<void> {
-    const atEnd = initial && !options.fromBeginning;
+    // Only files already there at the very first start begin at their end; any other file without an
+    // offset was written after we started watching (or while we were down), so all of it is new.
+    const atEnd = initial && !restart && !options.fromBeginning;
     const opened = await openFile(path, { store, buffer, levels, maxLineBytes, now, atEnd });
     if (!opened) return;
     const { file, start } = opened;
@@ -110,7 +112,8 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     }
     current.set(path, file);
     const { dev, ino, committed: offset, size: sizeBytes } = file;
-    log.info({ path, dev, ino, offset, sizeBytes, start }, START_MESSAGES[start]);
+    const message = initial && restart && start === "beginning" ? APPEARED_WHILE_DOWN : START_MESSAGES[start];
+    log.info({ path, dev, ino, offset, sizeBytes, start }, message);
   }
 
   function retire(file: OpenFile, message: string): void {
@@ -146,27 +149,6 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     if (file)
       retire(file, st ? "file replaced at its path: finishing the old one first" : "file gone: finishing it");
     if (st?.isFile() && !followed(st.dev, st.ino)) await follow(path, initial);
-  }
-
-  function watchDirs(): void {
-    if (stopped) return;
-    const dirs = new Set(patternDirs(patterns));
-    for (const file of current.values()) dirs.add(dirname(file.path));
-    for (const dir of dirs) {
-      if (watchers.has(dir)) continue;
-      try {
-        // "rename" may mean a new or vanished file: look at the patterns again; "change" is an append.
-        const watcher = watch(dir, { persistent: false }, (event) => void request(event === "rename"));
-        watcher.on("error", (err) => {
-          log.warn({ err, dir }, "fs.watch failed: polling only until it can be set up again");
-          watcher.close();
-          watchers.delete(dir);
-        });
-        watchers.set(dir, watcher);
-      } catch {
-        // Directory missing or not watchable: polling covers it and the next full pass tries again.
-      }
-    }
   }
 
   async function drainOne(file: OpenFile): Promise<boolean> {
@@ -223,77 +205,38 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
         unreadable.add(path);
       }
     }
-    if (full) watchDirs();
+    if (full)
+      loop.watchDirs([...patternDirs(patterns), ...[...current.values()].map((f) => dirname(f.path))]);
     if (initial) return true;
     return drainAll();
   }
 
-  // Passes run one at a time; requests made meanwhile coalesce into the next pass.
-  function request(full: boolean): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (stopped) return resolve(true);
-      waiters.push({ full, resolve });
-      if (full) wantFull = true;
-      else wantQuick = true;
-      if (started) kick();
-    });
-  }
-
-  function kick(): void {
-    if (running || stopped) return;
-    running = loop().finally(() => {
-      running = null;
-      if (wantFull || wantQuick) kick();
-    });
-  }
-
-  async function loop(): Promise<void> {
-    while ((wantFull || wantQuick) && !stopped) {
-      const full = wantFull;
-      wantFull = wantQuick = false;
-      const served = waiters.filter((w) => full || !w.full);
-      waiters = waiters.filter((w) => !full && w.full);
-      let clean = false;
-      try {
-        clean = await pass(full);
-      } catch (err) {
-        log.error({ err }, "tail pass failed: retrying at the next poll");
-      }
-      for (const w of served) w.resolve(clean);
-    }
+  async function begin(): Promise<void> {
+    restart = await store.hasOffsets();
+    const fromBeginning = options.fromBeginning ?? false;
+    const startCase = restart ? "restart" : fromBeginning ? "firstFromBeginning" : "firstAtEnd";
+    log.info({ firstStart: !restart, fromBeginning }, START_CASES[startCase]);
+    await pass(true, true);
   }
 
   return {
     async start() {
       if (starting || stopped) return;
-      starting = pass(true, true);
+      starting = begin();
       await starting;
-      if (stopped) return;
-      started = true;
-      timer = setInterval(() => void request(true), pollIntervalMs);
-      void request(false);
+      if (!stopped) loop.start();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (timer) clearInterval(timer);
-      for (const watcher of watchers.values()) watcher.close();
-      watchers.clear();
+      await loop.stop();
       await starting?.catch(() => {});
-      await running;
       for (const file of [...current.values(), ...retired.map((r) => r.file)]) {
         await file.fh.close().catch(() => {});
       }
       current.clear();
       retired.length = 0;
-      for (const w of waiters) w.resolve(true);
-      waiters = [];
     },
-    async settled() {
-      while (started && !stopped) {
-        if (await request(true)) return;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, 50)));
-      }
-    },
+    settled: () => loop.settled(),
   };
 }

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../log.js";
 import type { FileOffset, Store } from "../store/store.js";
-import type { TailBatch } from "./file-reader.js";
 import { scanOnce } from "./scan-once.js";
+import type { TailBatch } from "./tailed-file.js";
 
 const now = () => Date.UTC(2026, 10, 26, 9, 30);
 const error = (code: string) =>

@@ -5,15 +5,14 @@
 import type { Level } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
-import { expandPatterns, openFile } from "./file-identity.js";
+import { expandPatterns } from "./file-identity.js";
 import {
   createReadBuffer,
   DEFAULT_BUFFER_BYTES,
   DEFAULT_MAX_LINE_BYTES,
-  drainFile,
   type JunkCounts,
-  type OnBatch,
 } from "./file-reader.js";
+import { drainFile, type OnBatch, openFile } from "./tailed-file.js";
 
 /** What one file yielded in this run. */
 export interface ScanFileSummary {

@@ -46,6 +46,7 @@ describe("crash recovery (serve killed with SIGKILL)", () => {
     for (let i = 0; i < 40; i++) appendFileSync(t.log, t.errorLine(i));
     await waitFor(() => t.codes().length >= 3, 15_000, "first deliveries");
     await p.kill(); // mid-run: some of the 40 are delivered, some queued, some maybe not read yet
+    const atFirstKill = t.codes().length;
 
     for (let i = 40; i < 60; i++) appendFileSync(t.log, t.errorLine(i)); // written while it is down
     p = await t.start();
@@ -57,6 +58,7 @@ describe("crash recovery (serve killed with SIGKILL)", () => {
     })();
     await waitFor(() => t.codes().length >= 50, 15_000, "deliveries after the first restart");
     await p.kill(); // while lines are still being appended
+    const atSecondKill = t.codes().length;
     await writer;
 
     p = await t.start();
@@ -65,6 +67,7 @@ describe("crash recovery (serve killed with SIGKILL)", () => {
     expect(await p.terminate()).toBe(0);
 
     const codes = t.codes();
+    console.info(`delivered at the first kill: ${atFirstKill}/40, at the second: ${atSecondKill}/100`);
     expect(new Set(codes).size).toBe(100);
     expect(codes.length).toBe(100);
   }, 60_000);

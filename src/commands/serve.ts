@@ -4,10 +4,11 @@ import type { Writable } from "node:stream";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Config } from "../config/schema.js";
 import { createApp, listenGuard } from "../http/app.js";
+import { parseListen } from "../http/listen-address.js";
 import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
 import { createRuntime } from "../main.js";
-import { parseListen } from "./listen-address.js";
+
 import { batchHandler } from "./scan.js";
 
 /** Flags of `serve` that are not configuration. */

@@ -25,6 +25,7 @@ import type { Store } from "../store/store.js";
 import { bearerAuth } from "./auth.js";
 import { createErrorHandler, notFound, problem, zodIssues } from "./errors.js";
 import { incidentsRoutes } from "./incidents-routes.js";
+import { isLoopback, parseListen } from "./listen-address.js";
 
 /** Everything the HTTP app needs, passed in (no globals). */
 export interface AppDeps {
@@ -147,20 +148,12 @@ function webhook<T>(
   };
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/i;
-
-/** Pure: the host part of `HOST:PORT` (`[::1]:9095` -> `::1`). */
-export function listenHost(listen: string): string {
-  const host = listen.slice(0, Math.max(0, listen.lastIndexOf(":")));
-  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-}
-
 /**
  * Refuse a non-loopback listen address without a webhook token (unless `insecure`): anyone who can reach
  * the port could inject alerts, page people and spend the LLM budget.
  */
 export function listenGuard(listen: string, token: string | null, insecure: boolean): void {
-  if (token || insecure || LOOPBACK.test(listenHost(listen))) return;
+  if (token || insecure || isLoopback(parseListen(listen).host)) return;
   throw new Error(
     `refusing to listen on ${listen} without a webhook token: anyone who can reach this port could inject ` +
       "alerts, page people and spend the LLM budget. Set AI_MONITOR_WEBHOOK_TOKEN (webhook.token), listen on " +

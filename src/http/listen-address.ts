@@ -17,5 +17,5 @@ export function parseListen(listen: string): ListenAddress {
 
 /** True when only this machine can connect to the host. */
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return /^(localhost|::1|127(\.\d{1,3}){3}|::ffff:127(\.\d{1,3}){3})$/i.test(host);
 }

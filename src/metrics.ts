@@ -4,11 +4,35 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 /** Bounded label values for signal outcomes. */
 export const SIGNAL_OUTCOMES = ["new", "duplicate", "backfill", "resent", "junk"] as const;
 const SOURCES = ["file", "alertmanager", "grafana"] as const;
+/** Bounded label values of `ai_monitor_llm_calls_total{outcome}`. */
+export const LLM_CALL_OUTCOMES = ["ok", "error", "timeout", "rate_limited", "invalid_output"] as const;
+/** Token kinds as the Anthropic usage object reports them (`ai_monitor_llm_tokens_total{kind}`). */
+export const LLM_TOKEN_KINDS = ["input", "output", "cache_write", "cache_read"] as const;
+/** Budget periods (`ai_monitor_llm_budget_usd{period}`, `ai_monitor_llm_spent_usd{period}`). */
+export const BUDGET_PERIODS = ["day", "month"] as const;
+/** Why a diagnosis was skipped (`ai_monitor_diagnosis_skipped_total{reason}`). */
+export const SKIP_REASONS = ["rate_limited", "over_budget"] as const;
+/** Delivery outcomes (`ai_monitor_deliveries_total{outcome}`). */
+export const DELIVERY_OUTCOMES = ["ok", "retry", "failed"] as const;
+
+// Log time -> incident and log time -> first message: the goal is under 5 minutes, so 300 s is a bucket edge.
+const LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 120, 300, 600];
+
+/** Options of `createMetrics`: label values known at start-up get their series created at zero. */
+export interface MetricsOptions {
+  /** Also export Node's process metrics (CPU, memory, event loop lag), prefixed `ai_monitor_`. */
+  defaultMetrics?: boolean;
+  /** LLM models configured (e.g. `[config.anthropic.model]`): their call, token and cost series start at 0. */
+  llmModels?: readonly string[];
+  /** Sink names enabled (e.g. `["console", "discord"]`): their delivery series start at 0. */
+  sinks?: readonly string[];
+}
 
 /** Create the registry and every metric, with known label combinations pre-created at zero. */
-export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "ai_monitor_" });
+  const models = options.llmModels ?? [];
   const signals = new Counter({
     name: "ai_monitor_signals_total",
     help: "Signals seen, by source and outcome (new incident, duplicate in window, backfill, resent, junk).",
@@ -33,13 +57,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const detectionSeconds = new Histogram({
     name: "ai_monitor_detection_seconds",
     help: "From the occurrence's own time (log timestamp, alert startsAt) to the incident being stored.",
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 120, 300, 600],
+    buckets: LATENCY_BUCKETS_S,
     registers: [registry],
   });
   const notifySeconds = new Histogram({
     name: "ai_monitor_notify_seconds",
     help: "From the occurrence's own time to the first successful sink delivery.",
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 120, 300, 600],
+    buckets: LATENCY_BUCKETS_S,
     registers: [registry],
   });
   const diagnosisSkips = new Counter({
@@ -48,13 +72,52 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     labelNames: ["reason"] as const,
     registers: [registry],
   });
-  diagnosisSkips.inc({ reason: "rate_limited" }, 0);
+  for (const reason of SKIP_REASONS) diagnosisSkips.inc({ reason }, 0);
+  const llmCalls = new Counter({
+    name: "ai_monitor_llm_calls_total",
+    help: "LLM API calls by model and outcome (ok, error, timeout, rate_limited, invalid_output).",
+    labelNames: ["model", "outcome"] as const,
+    registers: [registry],
+  });
+  for (const model of models) for (const outcome of LLM_CALL_OUTCOMES) llmCalls.inc({ model, outcome }, 0);
+  const llmTokens = new Counter({
+    name: "ai_monitor_llm_tokens_total",
+    help: "LLM tokens billed, by model and kind (input, output, cache_write, cache_read).",
+    labelNames: ["model", "kind"] as const,
+    registers: [registry],
+  });
+  for (const model of models) for (const kind of LLM_TOKEN_KINDS) llmTokens.inc({ model, kind }, 0);
+  const llmCostUsd = new Counter({
+    name: "ai_monitor_llm_cost_usd_total",
+    help: "LLM spend in US dollars, by model, computed from the token counts and the model's price.",
+    labelNames: ["model"] as const,
+    registers: [registry],
+  });
+  for (const model of models) llmCostUsd.inc({ model }, 0);
+  const llmBudgetUsd = new Gauge({
+    name: "ai_monitor_llm_budget_usd",
+    help: "Configured LLM budget in US dollars per period (day, month); 0 when no budget is set.",
+    labelNames: ["period"] as const,
+    registers: [registry],
+  });
+  const llmSpentUsd = new Gauge({
+    name: "ai_monitor_llm_spent_usd",
+    help: "LLM spend in US dollars in the current period (day, month), from the shared store's call ledger.",
+    labelNames: ["period"] as const,
+    registers: [registry],
+  });
+  for (const period of BUDGET_PERIODS) {
+    llmBudgetUsd.set({ period }, 0);
+    llmSpentUsd.set({ period }, 0);
+  }
   const deliveries = new Counter({
     name: "ai_monitor_deliveries_total",
     help: "Sink delivery attempts by sink and outcome (ok, retry, failed).",
     labelNames: ["sink", "outcome"] as const,
     registers: [registry],
   });
+  for (const sink of options.sinks ?? [])
+    for (const outcome of DELIVERY_OUTCOMES) deliveries.inc({ sink, outcome }, 0);
   const queueDepth = new Gauge({
     name: "ai_monitor_queue_depth",
     help: "Jobs waiting or running in the durable queue.",
@@ -85,6 +148,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     detectionSeconds,
     notifySeconds,
     diagnosisSkips,
+    llmCalls,
+    llmTokens,
+    llmCostUsd,
+    llmBudgetUsd,
+    llmSpentUsd,
     deliveries,
     queueDepth,
     queueOldestSeconds,

@@ -1,0 +1,97 @@
+/**
+ * Configuration of the Claude diagnoser: the keys it adds under `anthropic:` (next to apiKey, baseUrl, model)
+ * and the LLM budgets it adds under `diagnosis:` (next to ratePerHour). The integrator extends those objects
+ * with `claudeSection.shape` and `budgetSection.shape`; until then the resolvers below apply the defaults.
+ */
+import { z } from "zod";
+import type { BudgetLimits } from "../diagnose/budget.js";
+import type { Effort } from "../diagnose/claude.js";
+import type { Rates } from "../diagnose/pricing.js";
+import type { PromptLimits } from "../diagnose/prompt.js";
+import { parseDurationMs } from "./duration.js";
+
+const duration = (fallback: string) =>
+  z
+    .union([z.string(), z.number()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: "custom", message: `not a duration: ${JSON.stringify(value)} (use 30s, 2m)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+// Environment variables arrive as text: accept "2.5" as well as 2.5.
+const number = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*$/, "expected a number")
+    .transform(Number),
+]);
+const usd = number.pipe(z.number().min(0));
+const rate = number.pipe(z.number().min(0).max(1000));
+
+/** Per-million-token USD rates of one model (an override of, or an addition to, the built-in table). */
+const ratesSchema = z.object({ input: rate, output: rate, cacheWrite: rate, cacheRead: rate }).strict();
+
+/** Keys added under `anthropic:`. */
+export const claudeSection = z.object({
+  /** output_config.effort: low | medium | high | xhigh | max; null sends none (models without the parameter). */
+  effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullable().default("medium"),
+  /** Per request attempt. */
+  timeout: duration("60s"),
+  /** SDK retries of timeouts, 429, 529 and 5xx. */
+  maxRetries: number.pipe(z.number().int().min(0).max(10)).default(2),
+  /** max_tokens of a call (answer plus thinking): the worst case of one call's output cost. */
+  maxOutputTokens: number.pipe(z.number().int().min(1024).max(128_000)).default(8000),
+  /** Rates for models the built-in table lacks, or corrections to it, keyed by model id. */
+  pricing: z.record(z.string().min(1), ratesSchema).default({}),
+  /** Bounds of the context text sent per call (characters). */
+  maxContextChars: number.pipe(z.number().int().min(1000)).default(32_000),
+  maxItemChars: number.pipe(z.number().int().min(500)).default(12_000),
+});
+
+/** Keys added under `diagnosis:`; null removes a ceiling. */
+export const budgetSection = z.object({
+  dailyBudgetUsd: usd.nullable().default(2),
+  monthlyBudgetUsd: usd.nullable().default(30),
+});
+
+/** Environment variables for the new keys (to merge into ENV_KEYS). */
+export const CLAUDE_ENV_KEYS: Readonly<Record<string, string>> = {
+  AI_MONITOR_EFFORT: "anthropic.effort",
+  AI_MONITOR_DAILY_BUDGET_USD: "diagnosis.dailyBudgetUsd",
+  AI_MONITOR_MONTHLY_BUDGET_USD: "diagnosis.monthlyBudgetUsd",
+};
+
+/** The resolved Claude settings. */
+export interface ClaudeSettings {
+  effort: Effort | null;
+  timeoutMs: number;
+  maxRetries: number;
+  maxOutputTokens: number;
+  pricing: Record<string, Rates>;
+  limits: PromptLimits;
+}
+
+/** Read the Claude settings from a config object, merged or not (missing keys take their defaults). */
+export function resolveClaudeSettings(config: { anthropic: object }): ClaudeSettings {
+  const s = claudeSection.parse(config.anthropic);
+  return {
+    effort: s.effort,
+    timeoutMs: s.timeout,
+    maxRetries: s.maxRetries,
+    maxOutputTokens: s.maxOutputTokens,
+    pricing: s.pricing,
+    limits: { maxContextChars: s.maxContextChars, maxItemChars: Math.min(s.maxItemChars, s.maxContextChars) },
+  };
+}
+
+/** Read the budget ceilings from a config object, merged or not. */
+export function resolveBudgetLimits(config: { diagnosis: object }): BudgetLimits {
+  const s = budgetSection.parse(config.diagnosis);
+  return { dailyUsd: s.dailyBudgetUsd, monthlyUsd: s.monthlyBudgetUsd };
+}

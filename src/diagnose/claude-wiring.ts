@@ -1,0 +1,79 @@
+/**
+ * The choice main.ts makes: Claude when an API key is configured (with its budget guard), the offline catalog
+ * otherwise; and the warnings `config check` prints about the Claude settings.
+ */
+import { resolveBudgetLimits, resolveClaudeSettings } from "../config/claude-section.js";
+import type { Config } from "../config/schema.js";
+import type { Logger } from "../log.js";
+import type { Store } from "../store/store.js";
+import { type BudgetGuard, type BudgetStatus, createBudgetGuard } from "./budget.js";
+import type { Catalog } from "./catalog.js";
+import { type ClaudeCallEvent, createClaudeDiagnoser } from "./claude.js";
+import { modelWarnings } from "./claude-models.js";
+import type { Diagnoser } from "./diagnoser.js";
+import { createOfflineDiagnoser } from "./offline.js";
+import { estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
+
+/** The diagnoser for a configuration, and the budget guard to pass to the worker (null when offline). */
+export function createDiagnoserFromConfig(
+  config: Config,
+  deps: {
+    catalog: Catalog;
+    store: Store;
+    log: Logger;
+    now: () => number;
+    fetch?: typeof fetch;
+    /** Metrics hooks: every API call's outcome, and every budget status computed. */
+    observeCall?: (event: ClaudeCallEvent) => void;
+    observeBudget?: (status: BudgetStatus) => void;
+  },
+): { diagnoser: Diagnoser; budget: BudgetGuard | null } {
+  const apiKey = config.anthropic.apiKey;
+  if (!apiKey) return { diagnoser: createOfflineDiagnoser({ catalog: deps.catalog }), budget: null };
+  const settings = resolveClaudeSettings(config);
+  for (const warning of claudeConfigWarnings(config)) deps.log.warn(warning);
+  return {
+    diagnoser: createClaudeDiagnoser({
+      apiKey,
+      baseUrl: config.anthropic.baseUrl,
+      model: config.anthropic.model,
+      ...settings,
+      catalog: deps.catalog,
+      store: deps.store,
+      log: deps.log,
+      now: deps.now,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.observeCall ? { observe: deps.observeCall } : {}),
+    }),
+    budget: createBudgetGuard({
+      store: deps.store,
+      limits: resolveBudgetLimits(config),
+      now: deps.now,
+      ...(deps.observeBudget ? { observe: deps.observeBudget } : {}),
+    }),
+  };
+}
+
+/** Lines for `config check`: which diagnoser runs, and the model's warnings (deprecation, price, caching). */
+export function claudeConfigWarnings(config: Config): string[] {
+  if (!config.anthropic.apiKey) return [];
+  const settings = resolveClaudeSettings(config);
+  return modelWarnings(config.anthropic.model, {
+    pricing: settings.pricing,
+    systemPromptTokens: estimateTokens(SYSTEM_PROMPT),
+  });
+}
+
+/** One line saying which diagnoser the configuration selects (for `config check` and the start-up log). */
+export function diagnoserSummary(config: Config): string {
+  if (!config.anthropic.apiKey)
+    return "diagnosis: offline catalog (set ANTHROPIC_API_KEY for Claude diagnoses)";
+  const s = resolveClaudeSettings(config);
+  const b = resolveBudgetLimits(config);
+  const ceiling = (n: number | null) => (n === null ? "none" : `$${n.toFixed(2)}`);
+  return (
+    `diagnosis: ${config.anthropic.model} (effort ${s.effort ?? "model default"}, timeout ${s.timeoutMs} ms, ` +
+    `${s.maxRetries} retries; budget ${ceiling(b.dailyUsd)}/day, ${ceiling(b.monthlyUsd)}/month, ` +
+    `${config.diagnosis.ratePerHour}/hour)`
+  );
+}

@@ -3,7 +3,8 @@ import type { Writable } from "node:stream";
 import type { Config } from "./config/schema.js";
 import { createContextGatherer } from "./context/context.js";
 import { loadCatalog } from "./diagnose/catalog.js";
-import { createOfflineDiagnoser } from "./diagnose/offline.js";
+import { createDiagnoserFromConfig } from "./diagnose/claude-wiring.js";
+import { llmMetricHooks } from "./diagnose/llm-metrics.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createIntake, type Intake } from "./pipeline/intake.js";
@@ -54,9 +55,19 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
   const now = options.now ?? Date.now;
-  const metrics = createMetrics({ defaultMetrics: true });
+  const metrics = createMetrics({
+    defaultMetrics: true,
+    llmModels: config.anthropic.apiKey ? [config.anthropic.model] : [],
+  });
   const store = await openStore(config, log);
   const catalog = await loadCatalog(config.diagnosis.catalog);
+  const { diagnoser, budget } = createDiagnoserFromConfig(config, {
+    catalog,
+    store,
+    log,
+    now,
+    ...llmMetricHooks(metrics),
+  });
   const sinks: Sink[] = [];
   if (config.sinks.console)
     sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
@@ -80,7 +91,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       log,
       now,
       catalog,
-      diagnoser: createOfflineDiagnoser({ catalog }),
+      diagnoser,
+      budget,
       context: createContextGatherer({ providers: [], timeoutMs: 10_000, log }),
       ratePerHour: config.diagnosis.ratePerHour,
     },

@@ -3,6 +3,7 @@
 import type { Writable } from "node:stream";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Config } from "../config/schema.js";
+import { diagnoserSummary } from "../diagnose/claude-wiring.js";
 import { createApp, listenGuard } from "../http/app.js";
 import { parseListen } from "../http/listen-address.js";
 import { createFileTailer } from "../ingest/file-tailer.js";
@@ -72,7 +73,7 @@ export async function startServe(
       watch: config.watch.paths,
       store: runtime.store.kind,
       sinks: runtime.sinks.map((s) => s.name),
-      diagnosis: "offline",
+      diagnosis: diagnoserSummary(config),
     },
     "ai-monitor serving",
   );

@@ -8,29 +8,9 @@ import type { BudgetLimits } from "../diagnose/budget.js";
 import type { Effort } from "../diagnose/claude.js";
 import type { Rates } from "../diagnose/pricing.js";
 import type { PromptLimits } from "../diagnose/prompt.js";
-import { parseDurationMs } from "./duration.js";
+import { duration, numberish as number } from "./zod-helpers.js";
 
-const duration = (fallback: string) =>
-  z
-    .union([z.string(), z.number()])
-    .default(fallback)
-    .transform((value, ctx) => {
-      const ms = parseDurationMs(value);
-      if (ms === null || ms <= 0) {
-        ctx.addIssue({ code: "custom", message: `not a duration: ${JSON.stringify(value)} (use 30s, 2m)` });
-        return z.NEVER;
-      }
-      return ms;
-    });
-
-// Environment variables arrive as text: accept "2.5" as well as 2.5.
-const number = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?\s*$/, "expected a number")
-    .transform(Number),
-]);
+const duration1 = (fallback: string) => duration(fallback, 1);
 const usd = number.pipe(z.number().min(0));
 const rate = number.pipe(z.number().min(0).max(1000));
 
@@ -42,7 +22,7 @@ export const claudeSection = z.object({
   /** output_config.effort: low | medium | high | xhigh | max; null sends none (models without the parameter). */
   effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullable().default("medium"),
   /** Per request attempt. */
-  timeout: duration("60s"),
+  timeout: duration1("60s"),
   /** SDK retries of timeouts, 429, 529 and 5xx. */
   maxRetries: number.pipe(z.number().int().min(0).max(10)).default(2),
   /** max_tokens of a call (answer plus thinking): the worst case of one call's output cost. */

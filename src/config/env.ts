@@ -1,4 +1,5 @@
 /** Environment variables and the config keys they set; the environment wins over the YAML file. */
+import { CLAUDE_ENV_KEYS } from "./claude-section.js";
 
 /** Variable -> dotted config path. */
 export const ENV_KEYS: Readonly<Record<string, string>> = {
@@ -18,6 +19,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   LOKI_URL: "loki.url",
   AI_MONITOR_REPO_PATH: "repoPath",
   AI_MONITOR_AUTOFIX: "autofix",
+  ...CLAUDE_ENV_KEYS,
 };
 
 const ON = new Set(["on", "true", "1", "yes"]);

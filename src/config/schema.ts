@@ -1,22 +1,7 @@
 /** The configuration schema: every key, its default, and its validation, in one place. */
 import { z } from "zod";
-import { parseDurationMs } from "./duration.js";
-
-const duration = (fallback: string) =>
-  z
-    .union([z.string(), z.number()])
-    .default(fallback)
-    .transform((value, ctx) => {
-      const ms = parseDurationMs(value);
-      if (ms === null) {
-        ctx.addIssue({
-          code: "custom",
-          message: `not a duration: ${JSON.stringify(value)} (use 500ms, 30s, 5m, 1h)`,
-        });
-        return z.NEVER;
-      }
-      return ms;
-    });
+import { budgetSection, claudeSection } from "./claude-section.js";
+import { duration } from "./zod-helpers.js";
 
 const listen = z
   .string()
@@ -64,6 +49,7 @@ export const configSchema = z
       .object({
         ratePerHour: z.number().int().min(0).default(10),
         catalog: z.string().nullable().default(null),
+        ...budgetSection.shape,
       })
       .strict()
       .prefault({}),
@@ -72,6 +58,7 @@ export const configSchema = z
         apiKey: z.string().nullable().default(null),
         baseUrl: z.string().url().nullable().default(null),
         model: z.string().min(1).default("claude-sonnet-5-5"),
+        ...claudeSection.shape,
       })
       .strict()
       .prefault({}),

@@ -14,38 +14,70 @@ export const MAX_REDACT_DEPTH = 8;
 const KV_KEYS =
   "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth|session[_-]?id";
 
-const TEXT_RULES: ReadonlyArray<
-  readonly [RegExp, string | ((match: string, ...groups: string[]) => string)]
-> = [
+/** What kind of secret a redaction removed (counted per kind so users can see what was caught). */
+export type RedactionKind =
+  | "private_key"
+  | "url_credentials"
+  | "discord_webhook"
+  | "bearer"
+  | "basic_auth"
+  | "anthropic_key"
+  | "api_key"
+  | "github_token"
+  | "aws_key"
+  | "slack_token"
+  | "jwt"
+  | "key_value"
+  | "sensitive_field"
+  | "custom";
+
+type Replace = (match: string, ...groups: string[]) => string;
+
+const TEXT_RULES: ReadonlyArray<readonly [RedactionKind, RegExp, Replace]> = [
   // A PEM block, or its start up to the end of the text when the END line was cut off.
   [
+    "private_key",
     /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*$)/g,
-    REDACTED,
+    () => REDACTED,
   ],
   // https://user:pass@host -> https://[REDACTED]@host: the host stays useful for diagnosis.
-  [/\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/:@]+:[^\s/@]*@/gi, `$1${REDACTED}@`],
+  [
+    "url_credentials",
+    /\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/:@]+:[^\s/@]*@/gi,
+    (_, scheme) => `${scheme}${REDACTED}@`,
+  ],
   // Discord webhook token (the id is harmless and helps tell webhooks apart).
   [
+    "discord_webhook",
     /(\bhttps?:\/\/(?:[\w-]+\.)?discord(?:app)?\.com\/api\/(?:v\d+\/)?webhooks\/\d+\/)[\w-]+/gi,
-    `$1${REDACTED}`,
+    (_, prefix) => `${prefix}${REDACTED}`,
   ],
-  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
+  ["bearer", /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, (_, prefix) => `${prefix}${REDACTED}`],
   // "Basic authentication" is prose, "Basic dXNlcjpwYXNz" is a credential: require a base64 look.
   [
+    "basic_auth",
     /\b(Basic\s+)([A-Za-z0-9+/]{6,}={0,2})/gi,
     (match, prefix, value) => (looksBase64(value) ? `${prefix}${REDACTED}` : match),
   ],
-  [/\bsk-ant-[\w-]+/g, REDACTED],
-  [/\bsk-[\w-]{20,}/g, REDACTED],
-  [/\b(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,}/g, REDACTED],
-  [/\bgithub_pat_\w{20,}/g, REDACTED],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, REDACTED],
-  [/\bxox[a-z]-[A-Za-z0-9-]{6,}/g, REDACTED],
+  ["anthropic_key", /\bsk-ant-[\w-]+/g, () => REDACTED],
+  ["api_key", /\bsk-[\w-]{20,}/g, () => REDACTED],
+  ["github_token", /\b(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,}/g, () => REDACTED],
+  ["github_token", /\bgithub_pat_\w{20,}/g, () => REDACTED],
+  ["aws_key", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, () => REDACTED],
+  ["slack_token", /\bxox[a-z]-[A-Za-z0-9-]{6,}/g, () => REDACTED],
   // JWT: base64url header and payload (both start with eyJ = '{"'), optional signature.
-  [/\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, REDACTED],
+  ["jwt", /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, () => REDACTED],
   // key=value (query strings, logfmt) and "key":"value" (JSON embedded in a message).
-  [new RegExp(`((?:${KV_KEYS})\\s*=\\s*)(?:"[^"]*"|'[^']*'|[^\\s&,;"']+)`, "gi"), `$1${REDACTED}`],
-  [new RegExp(`((?:${KV_KEYS})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`, "gi"), `$1${REDACTED}"`],
+  [
+    "key_value",
+    new RegExp(`((?:${KV_KEYS})\\s*=\\s*)(?:"[^"]*"|'[^']*'|[^\\s&,;"']+)`, "gi"),
+    (_, prefix) => `${prefix}${REDACTED}`,
+  ],
+  [
+    "key_value",
+    new RegExp(`((?:${KV_KEYS})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`, "gi"),
+    (_, prefix) => `${prefix}${REDACTED}"`,
+  ],
 ];
 
 // Every rule above needs one of these literals: one pass over clean text instead of one per rule.
@@ -65,9 +97,35 @@ function looksBase64(value: string): boolean {
 export function redactText(s: string): string {
   if (!TRIGGER.test(s)) return s;
   let out = s;
-  for (const [pattern, replacement] of TEXT_RULES) {
-    // The cast picks one overload of replace; both branches are valid replacements.
-    out = out.replace(pattern, replacement as string);
+  for (const [, pattern, replace] of TEXT_RULES) out = out.replace(pattern, replace);
+  return out;
+}
+
+/** Redactions made, by kind. */
+export type RedactionCounts = Partial<Record<RedactionKind, number>>;
+
+/**
+ * Pure: like redactText, and also count what was replaced by kind (into `counts`). `extra` patterns (from the
+ * configuration, global regexes) run after the built-in rules; each match counts as "custom".
+ */
+export function redactTextCounted(s: string, counts: RedactionCounts, extra: readonly RegExp[] = []): string {
+  let out = s;
+  if (TRIGGER.test(s)) {
+    for (const [kind, pattern, replace] of TEXT_RULES) {
+      out = out.replace(pattern, (match: string, ...rest: unknown[]) => {
+        // Positional: capture groups first, then offset and input (ignored by every rule).
+        const replaced = replace(match, ...(rest as string[]));
+        if (replaced !== match) counts[kind] = (counts[kind] ?? 0) + 1;
+        return replaced;
+      });
+    }
+  }
+  for (const pattern of extra) {
+    out = out.replace(pattern, (match: string) => {
+      if (match === "" || match === REDACTED) return match;
+      counts.custom = (counts.custom ?? 0) + 1;
+      return REDACTED;
+    });
   }
   return out;
 }

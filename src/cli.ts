@@ -2,7 +2,10 @@
 /** Entry point: parses argv and calls the commands; nothing else lives here. */
 import { Command, Option } from "commander";
 import { runConfigCheck } from "./commands/config-check.js";
+import { runContext } from "./commands/context.js";
+import { runCost } from "./commands/cost.js";
 import { runDemo } from "./commands/demo.js";
+import { runEval } from "./commands/eval.js";
 import { runIncidents } from "./commands/incidents.js";
 import { formatScanSummary, runScan } from "./commands/scan.js";
 import { startServe } from "./commands/serve.js";
@@ -89,6 +92,51 @@ program
       { json: opts.json, limit: opts.limit },
       { log, write: (t) => process.stdout.write(t) },
     );
+  });
+
+program
+  .command("context")
+  .description("print, as JSON, the context bundle that would be sent to the LLM for one log line")
+  .requiredOption("--line <json>", "one tracing JSON log line")
+  .option("-c, --config <file>", "YAML configuration file")
+  .action(async (opts) => {
+    const config = configOrExit(opts.config);
+    process.exitCode = await runContext(
+      config,
+      { line: opts.line },
+      { log, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) },
+    );
+  });
+
+program
+  .command("cost")
+  .description("LLM spend today and this month, per model, and the budgets left")
+  .option("-c, --config <file>", "YAML configuration file")
+  .option("--json", "print JSON", false)
+  .action(async (opts) => {
+    const config = configOrExit(opts.config);
+    await runCost(config, { json: opts.json }, { log, write: (t) => process.stdout.write(t) });
+  });
+
+program
+  .command("eval")
+  .description("run the configured diagnoser over the evaluation scenarios and score it")
+  .option("-c, --config <file>", "YAML configuration file")
+  .option("--only <names>", "comma-separated scenario names")
+  .option("--json", "print JSON", false)
+  .option("--min-accuracy <ratio>", "exit 1 below this accuracy (0-1)")
+  .action(async (opts) => {
+    const config = configOrExit(opts.config);
+    const { exitCode } = await runEval(
+      config,
+      {
+        json: opts.json,
+        ...(opts.only ? { only: String(opts.only).split(",") } : {}),
+        ...(opts.minAccuracy ? { minAccuracy: Number(opts.minAccuracy) } : {}),
+      },
+      { log, write: (t) => process.stdout.write(t) },
+    );
+    process.exitCode = exitCode;
   });
 
 program

@@ -12,7 +12,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
       base: { service: "ai-monitor" },
       // Secrets can sit in config objects and URLs we log by mistake: censor the usual keys.
       redact: {
-        paths: ["*.token", "*.apiKey", "*.webhookUrl", "*.authorization", "*.password"],
+        paths: ["*.token", "*.apiKey", "*.webhookUrl", "*.authorization", "*.password", "*.bearerToken"],
         censor: "***",
       },
     },

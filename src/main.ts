@@ -1,7 +1,7 @@
 /** The one place that wires config -> store -> pipeline -> http and file sources. */
 import type { Writable } from "node:stream";
 import type { Config } from "./config/schema.js";
-import { createContextGatherer } from "./context/context.js";
+import { createDefaultContextGatherer } from "./context/create-gatherer.js";
 import { loadCatalog } from "./diagnose/catalog.js";
 import { createDiagnoserFromConfig } from "./diagnose/claude-wiring.js";
 import { llmMetricHooks } from "./diagnose/llm-metrics.js";
@@ -93,7 +93,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       catalog,
       diagnoser,
       budget,
-      context: createContextGatherer({ providers: [], timeoutMs: 10_000, log }),
+      context: createDefaultContextGatherer({ config, log }),
       ratePerHour: config.diagnosis.ratePerHour,
     },
     {

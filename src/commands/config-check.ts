@@ -2,6 +2,7 @@
 import { stringify } from "yaml";
 import { ConfigError, type LoadOptions, loadConfig } from "../config/load.js";
 import { maskedConfig } from "../config/mask.js";
+import { claudeConfigWarnings, diagnoserSummary } from "../diagnose/claude-wiring.js";
 
 /** Returns the process exit code: 0 valid, 2 invalid. */
 export function runConfigCheck(
@@ -12,8 +13,8 @@ export function runConfigCheck(
     const { config, file } = loadConfig(options);
     io.out(`# configuration is valid (${file ? `file ${file}` : "no file: defaults"} + environment)\n`);
     io.out(stringify(maskedConfig(config)));
-    if (config.store.databaseUrl)
-      io.err("warning: DATABASE_URL (PostgreSQL) is not supported by this version\n");
+    io.err(`${diagnoserSummary(config)}\n`);
+    for (const warning of claudeConfigWarnings(config)) io.err(`warning: ${warning}\n`);
     if (!config.webhook.token) {
       io.err(
         "note: no webhook token: serve accepts webhooks only on a loopback address (or with --insecure)\n",

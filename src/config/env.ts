@@ -1,5 +1,6 @@
 /** Environment variables and the config keys they set; the environment wins over the YAML file. */
 import { CLAUDE_ENV_KEYS } from "./claude-section.js";
+import { CONTEXT_ENV_KEYS } from "./context-section.js";
 
 /** Variable -> dotted config path. */
 export const ENV_KEYS: Readonly<Record<string, string>> = {
@@ -20,6 +21,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_REPO_PATH: "repoPath",
   AI_MONITOR_AUTOFIX: "autofix",
   ...CLAUDE_ENV_KEYS,
+  ...CONTEXT_ENV_KEYS,
 };
 
 const ON = new Set(["on", "true", "1", "yes"]);

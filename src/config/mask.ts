@@ -25,6 +25,18 @@ export function maskedConfig(config: Config): Record<string, unknown> {
     watch: { ...config.watch, pollInterval: formatDurationMs(config.watch.pollInterval) },
     dedup: { window: formatDurationMs(config.dedup.window), maxAge: formatDurationMs(config.dedup.maxAge) },
     anthropic: { ...config.anthropic, apiKey: mask(config.anthropic.apiKey) },
+    loki: {
+      ...config.loki,
+      url: maskUrl(config.loki.url),
+      password: config.loki.password ? "***" : null,
+      bearerToken: config.loki.bearerToken ? "***" : null,
+    },
+    context: {
+      ...config.context,
+      timeout: formatDurationMs(config.context.timeout),
+      requestWindow: formatDurationMs(config.context.requestWindow),
+      occurrencesLookback: formatDurationMs(config.context.occurrencesLookback),
+    },
     sinks: {
       ...config.sinks,
       discord: { webhookUrl: maskUrl(config.sinks.discord.webhookUrl) },

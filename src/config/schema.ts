@@ -1,6 +1,7 @@
 /** The configuration schema: every key, its default, and its validation, in one place. */
 import { z } from "zod";
 import { budgetSection, claudeSection } from "./claude-section.js";
+import { contextSection, lokiExtraSection } from "./context-section.js";
 import { duration } from "./zod-helpers.js";
 
 const listen = z
@@ -114,9 +115,10 @@ export const configSchema = z
       .strict()
       .prefault({}),
     loki: z
-      .object({ url: z.string().url().nullable().default(null) })
+      .object({ url: z.string().url().nullable().default(null), ...lokiExtraSection.shape })
       .strict()
       .prefault({}),
+    context: contextSection,
     repoPath: z.string().nullable().default(null),
     autofix: z.boolean().default(false),
   })

@@ -52,6 +52,10 @@ export interface ContextBundle {
   items: ContextItem[];
   /** Why the bundle is incomplete, one reason per provider that failed or was skipped. */
   partial: string[];
+  /** Redactions made while gathering, by kind. */
+  redactions?: Record<string, number>;
+  /** Estimated size against the token budget. */
+  tokens?: { estimated: number; budget: number };
 }
 
 /** An exact text edit an LLM proposes for the autofix stage. */

@@ -34,6 +34,8 @@ export const contextSchema = z.object({
     }),
   ),
   partial: z.array(z.string()),
+  redactions: z.record(z.string(), z.number()).optional(),
+  tokens: z.object({ estimated: z.number(), budget: z.number() }).optional(),
 }) satisfies z.ZodType<ContextBundle>;
 
 const jsonText = <T extends z.ZodType>(schema: T) =>

@@ -1,6 +1,7 @@
 /**
  * The deliver step: walk the incident's outbox records and send what is not sent yet. A record left in
  * "sending" by a crash is first looked up on the remote side (when the sink can), so it is not sent twice.
+ * A new link (GitHub issue, PR) enqueues an "update" job that edits messages already posted (Discord).
  */
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
@@ -40,6 +41,7 @@ export async function runDeliverStep(
   );
   const outcome: DeliverOutcome = { pending: [], retryAfterMs: undefined };
   const firstDelivery = ![...records.values()].some((d) => d.state === "sent");
+  let newLinks = 0;
 
   await Promise.all(
     sinks.map(async (sink, i) => {
@@ -47,9 +49,30 @@ export async function runDeliverStep(
       const record = records.get(key);
       if (record?.state === "sent" || record?.state === "failed") return;
       if (record?.state === "sending" && sink.lookup) {
-        const ref = await sink.lookup(incident, event).catch(() => null);
-        if (ref !== null) {
-          await deps.store.updateDelivery(incident.id, key, { state: "sent", remoteRef: ref }, deps.now());
+        // A failed lookup proves nothing either way: sending blind could duplicate, so retry later instead.
+        const found = await sink.lookup(incident, event).then(
+          (ref) => ({ ref, error: null }),
+          (err: Error) => ({ ref: null, error: err.message }),
+        );
+        if (found.error !== null) {
+          deps.log.warn({ sink: sink.name, err: found.error }, "lookup failed");
+          await deps.store.updateDelivery(
+            incident.id,
+            key,
+            { state: giveUp ? "failed" : "sending", lastError: `lookup failed: ${found.error}` },
+            deps.now(),
+          );
+          if (!giveUp) outcome.pending.push(key);
+          return;
+        }
+        if (found.ref !== null) {
+          await deps.store.updateDelivery(
+            incident.id,
+            key,
+            { state: "sent", remoteRef: found.ref },
+            deps.now(),
+          );
+          if (sink.providesLink) newLinks++;
           return;
         }
       }
@@ -58,6 +81,7 @@ export async function runDeliverStep(
         .send(incident, event)
         .catch((err: Error) => ({ ok: false, retryable: true, error: `unexpected: ${err.message}` }));
       if (result.ok) {
+        if (sink.providesLink && result.remoteRef !== null) newLinks++;
         await deps.store.updateDelivery(
           incident.id,
           key,
@@ -78,15 +102,45 @@ export async function runDeliverStep(
         deps.now(),
       );
       deps.metrics.deliveries.inc({ sink: sink.name, outcome: permanent ? "failed" : "retry" });
-      deps.log[permanent ? "error" : "warn"](
-        { sink: sink.name, err: result.error },
-        "delivery failed",
-      );
+      deps.log[permanent ? "error" : "warn"]({ sink: sink.name, err: result.error }, "delivery failed");
       if (!permanent) {
         outcome.pending.push(key);
         outcome.retryAfterMs = Math.max(outcome.retryAfterMs ?? 0, result.retryAfterMs ?? 0) || undefined;
       }
     }),
   );
+  if (newLinks > 0 && event === "opened" && deps.sinks.some((sink) => sink.update)) {
+    // Messages posted in this pass were rendered without the new link: edit them in a job of their own.
+    await deps.store.enqueueJob(incident.id, "update", deps.now(), deps.now());
+  }
+  return outcome;
+}
+
+/**
+ * The update step: re-render the messages already delivered by sinks that can edit (the Discord alert gains
+ * the issue link, or shows the resolution). Edits are idempotent, so a crashed job simply runs again.
+ */
+export async function runUpdateStep(
+  deps: DeliverStepDeps,
+  incident: Incident,
+  giveUp: boolean,
+): Promise<DeliverOutcome> {
+  const outcome: DeliverOutcome = { pending: [], retryAfterMs: undefined };
+  const delivered = new Set(
+    incident.deliveries.filter((d) => d.state === "sent" && d.remoteRef !== null).map((d) => d.sink),
+  );
+  for (const sink of deps.sinks) {
+    if (!sink.update || !delivered.has(deliveryKey(sink.name, "opened"))) continue;
+    const result: SendResult = await sink
+      .update(incident)
+      .catch((err: Error) => ({ ok: false, retryable: true, error: `unexpected: ${err.message}` }));
+    if (result.ok) continue;
+    const permanent = !result.retryable || giveUp;
+    deps.log[permanent ? "error" : "warn"]({ sink: sink.name, err: result.error }, "update failed");
+    if (!permanent) {
+      outcome.pending.push(`${sink.name}:update`);
+      outcome.retryAfterMs = Math.max(outcome.retryAfterMs ?? 0, result.retryAfterMs ?? 0) || undefined;
+    }
+  }
   return outcome;
 }

@@ -1,5 +1,6 @@
 /**
- * The worker: leases durable jobs and runs their steps (diagnose once, then deliver through the outbox).
+ * The worker: leases durable jobs and runs their steps (diagnose once, then deliver through the outbox; an
+ * "update" job edits messages already delivered).
  * A lease is heartbeated while a job runs; if the process dies, the lease expires (or is released at the next
  * start on the same host) and the job runs again, skipping the steps already recorded as done.
  */
@@ -8,7 +9,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
 import type { Job, Store } from "../store/store.js";
-import { type DeliverStepDeps, runDeliverStep } from "./deliver-step.js";
+import { type DeliverStepDeps, runDeliverStep, runUpdateStep } from "./deliver-step.js";
 import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
 
 /** Worker settings. */
@@ -75,13 +76,16 @@ export function createWorker(
       if (!incident) return await store.completeJob(job.id, options.owner);
       const child = log.child({ incident: incident.id, fingerprint: incident.fingerprint, job: job.id });
       const event = job.kind === "resolved" ? "resolved" : "opened";
-      if (event === "opened" && !incident.diagnosis) {
+      if (job.kind === "incident" && !incident.diagnosis) {
         await runDiagnoseStep({ ...deps, log: child }, incident);
         // Re-read: the diagnosis sets severity and cost, and sinks must show the stored truth.
         incident = (await store.getIncident(job.incidentId)) ?? incident;
       }
       const giveUp = job.attempts >= options.maxAttempts;
-      const outcome = await runDeliverStep({ ...deps, log: child }, incident, event, giveUp);
+      const outcome =
+        job.kind === "update"
+          ? await runUpdateStep({ ...deps, log: child }, incident, giveUp)
+          : await runDeliverStep({ ...deps, log: child }, incident, event, giveUp);
       if (outcome.pending.length === 0) return await store.completeJob(job.id, options.owner);
       const delay = backoffMs(job.attempts, outcome.retryAfterMs);
       child.info(

@@ -24,6 +24,16 @@ export interface Sink {
    * sent twice. Returns its reference, null when none exists. Sinks that cannot check omit it.
    */
   lookup?(incident: Incident, event: SinkEvent): Promise<string | null>;
+  /**
+   * True when this sink's remote reference is a link other sinks show (a GitHub issue, a PR URL): a new one
+   * enqueues an "update" job, so messages already posted elsewhere gain the link.
+   */
+  readonly providesLink?: boolean;
+  /**
+   * Re-render a message this sink already delivered from the incident's current state (new links, resolved);
+   * idempotent, so an "update" job may run it again after a crash. Sinks that cannot edit omit it.
+   */
+  update?(incident: Incident): Promise<SendResult>;
 }
 
 /** The outbox key of a sink for an event. */

@@ -1,0 +1,92 @@
+/**
+ * Configuration of dispatch: the `dispatch:` section (routing table, dry run, Grafana links, Discord options).
+ * Credentials stay where they are (`sinks.discord.webhookUrl`, `sinks.github.*`); the integrator mounts
+ * `dispatchSection` at `dispatch` and merges DISPATCH_ENV_KEYS into ENV_KEYS.
+ */
+import { z } from "zod";
+import type { Severity } from "../domain/types.js";
+import { parseDurationMs } from "./duration.js";
+
+const severity = z.enum(["critical", "high", "medium", "low"]);
+const ALL: Severity[] = ["critical", "high", "medium", "low"];
+
+/** One row of the routing table: which incidents a sink receives. */
+const route = (severities: Severity[], autoFixableOnly: boolean) =>
+  z
+    .object({
+      /** Off: the sink receives nothing even when its credentials are set. */
+      enabled: z.boolean().default(true),
+      /** Severities (after diagnosis) the sink receives. */
+      severities: z.array(severity).default(severities),
+      /** Only incidents the diagnosis marks auto-fixable. */
+      autoFixableOnly: z.boolean().default(autoFixableOnly),
+    })
+    .strict()
+    .prefault({});
+
+const timeout = z
+  .union([z.string(), z.number()])
+  .default("10s")
+  .transform((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms === null) {
+      ctx.addIssue({ code: "custom", message: `not a duration: ${JSON.stringify(value)} (use 5s, 500ms)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** The `dispatch:` section. Defaults are the seed's action table. */
+export const dispatchSection = z
+  .object({
+    /** Print each payload instead of sending it (Discord, GitHub). */
+    dryRun: z.boolean().default(false),
+    routes: z
+      .object({
+        discord: route(ALL, false),
+        github: route(["critical", "high"], false),
+        autofix: route(ALL, true),
+      })
+      .strict()
+      .prefault({}),
+    grafana: z
+      .object({
+        /** Grafana's base URL; alerts and issues link to Explore when set. */
+        url: z.string().url().nullable().default(null),
+        lokiDatasourceUid: z.string().min(1).default("loki"),
+        /** Stream selector of the server's logs; `loki.selector` when omitted. */
+        selector: z.string().min(3).nullable().default(null),
+        orgId: z.number().int().min(1).default(1),
+      })
+      .strict()
+      .prefault({}),
+    discord: z
+      .object({
+        /** Name shown on the alerts; Discord refuses names containing "discord" or "clyde". */
+        username: z
+          .string()
+          .min(1)
+          .max(80)
+          .refine(
+            (name) => !/discord|clyde/i.test(name),
+            "Discord refuses usernames containing discord or clyde",
+          )
+          .default("ai-monitor"),
+        timeout,
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+/** The `dispatch:` section after defaults (timeout in ms). */
+export type DispatchSection = z.output<typeof dispatchSection>;
+/** One routing rule after defaults. */
+export type RouteRule = DispatchSection["routes"]["discord"];
+
+/** Environment variables for the new keys (merge into ENV_KEYS; AI_MONITOR_DRY_RUN takes on/off like autofix). */
+export const DISPATCH_ENV_KEYS: Readonly<Record<string, string>> = {
+  AI_MONITOR_DRY_RUN: "dispatch.dryRun",
+  GRAFANA_URL: "dispatch.grafana.url",
+};

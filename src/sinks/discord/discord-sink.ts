@@ -1,0 +1,137 @@
+/**
+ * The Discord sink: posts one embed per incident with `?wait=true` and keeps the message id as the delivery's
+ * remote reference, then edits that message when the GitHub issue or PR link arrives and when the incident
+ * resolves. It sends once and classifies; the worker's outbox and retry.ts decide when to try again.
+ * Discord has no idempotency key for webhooks, so there is no `lookup`: a kill in the instant between Discord
+ * storing the message and the outbox recording it repeats the alert (at-least-once, never lost).
+ * @see https://discord.com/developers/docs/resources/webhook
+ */
+import type { Incident } from "../../domain/types.js";
+import type { Logger } from "../../log.js";
+import { deliveryKey, type SendResult, type Sink } from "../sink.js";
+import { classifyDiscordAnswer, DISCORD_ERROR_CODES, type DiscordResult } from "./classify.js";
+import type { DiscordMessage } from "./limits.js";
+import { buildDiscordMessage } from "./payload.js";
+import { parseWebhookUrl } from "./webhook-url.js";
+
+/** Dependencies and settings of the Discord sink. */
+export interface DiscordSinkOptions {
+  webhookUrl: string;
+  fetch?: typeof fetch;
+  log: Logger;
+  now: () => number;
+  /** Grafana Explore link for an incident's logs (see grafana-explore.ts); none when omitted. */
+  grafanaExploreUrl?: (incident: Incident) => string | null;
+  /** Print payloads instead of sending them. */
+  dryRun?: boolean;
+  /** Where dry-run payloads go (stdout in the CLI); the logger when omitted. */
+  print?: (text: string) => void;
+  timeoutMs?: number;
+  username?: string;
+}
+
+/** The Discord sink: a Sink that can also edit the message it posted. */
+export type DiscordSink = Sink & { update(incident: Incident): Promise<SendResult> };
+
+/** Reference recorded for dry-run deliveries (never a real message id). */
+export const DRY_RUN_REF = "dry-run";
+
+/** Create the Discord sink; throws at start-up (without the token in the text) if the URL is not a webhook. */
+export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
+  const webhook = parseWebhookUrl(options.webhookUrl);
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const log = options.log.child({ sink: "discord" });
+  const print = options.print ?? ((text: string) => log.info({ payload: text }, "dry run: not sent"));
+  const name = "discord";
+
+  const render = (incident: Incident): DiscordMessage =>
+    buildDiscordMessage(incident, {
+      exploreUrl: options.grafanaExploreUrl?.(incident) ?? null,
+      username: options.username,
+    });
+
+  async function call(
+    method: "POST" | "PATCH",
+    url: string,
+    message: DiscordMessage,
+  ): Promise<DiscordResult> {
+    if (options.dryRun) {
+      print(`[dry-run] discord ${method} ${webhook.redact(url)}\n${JSON.stringify(message, null, 2)}\n`);
+      return { ok: true, remoteRef: DRY_RUN_REF };
+    }
+    let result: DiscordResult;
+    try {
+      const response = await doFetch(url, {
+        method,
+        headers: { "content-type": "application/json", "user-agent": "ai-monitor" },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = await response.text();
+      result = classifyDiscordAnswer(
+        { status: response.status, headers: response.headers, body },
+        options.now(),
+      );
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
+      const detail = timedOut
+        ? `Discord did not answer in ${timeoutMs} ms`
+        : `network error talking to Discord: ${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
+      result = { ok: false, retryable: true, error: detail };
+    }
+    if (result.ok) return result;
+    const error = webhook.redact(result.error);
+    if (result.discordCode !== DISCORD_ERROR_CODES.unknownMessage && !result.retryable) {
+      // A dead webhook silences every alert: say it as loudly as the log allows.
+      log.error({ webhook: webhook.redactedUrl, err: error }, "Discord webhook refused the alert");
+    }
+    return { ...result, error };
+  }
+
+  /** The id of the message this sink posted for the incident, once recorded. */
+  const postedId = (incident: Incident) => {
+    const opened = incident.deliveries.find((d) => d.sink === deliveryKey(name, "opened"));
+    return { opened, id: opened?.state === "sent" ? opened.remoteRef : null };
+  };
+
+  return {
+    name,
+    accepts: (incident) => incident.suppressed === null,
+
+    async send(incident, event) {
+      const message = render(incident);
+      if (event === "opened") return call("POST", webhook.executeUrl, message);
+      const { opened, id } = postedId(incident);
+      if (opened && (opened.state === "pending" || opened.state === "sending")) {
+        // Edit the alert rather than post a second message: wait until it exists.
+        return {
+          ok: false,
+          retryable: true,
+          retryAfterMs: 5000,
+          error: "waiting for the alert to be posted",
+        };
+      }
+      if (id) {
+        const edited = await call("PATCH", webhook.messageUrl(id), message);
+        if (edited.ok) return { ok: true, remoteRef: id };
+        if (edited.discordCode !== DISCORD_ERROR_CODES.unknownMessage) return edited;
+        log.warn(
+          { message: id },
+          "the alert was deleted from Discord; posting the resolution as a new message",
+        );
+      }
+      return call("POST", webhook.executeUrl, message);
+    },
+
+    async update(incident) {
+      const { id } = postedId(incident);
+      if (!id) return { ok: true, remoteRef: null };
+      const edited = await call("PATCH", webhook.messageUrl(id), render(incident));
+      if (edited.ok || edited.discordCode === DISCORD_ERROR_CODES.unknownMessage)
+        return { ok: true, remoteRef: id };
+      return edited;
+    },
+  };
+}

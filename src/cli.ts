@@ -28,6 +28,12 @@ function configOrExit(file: string | undefined, overrides: Record<string, unknow
   }
 }
 
+// `ai-monitor incidents | head` closes stdout early: that is the reader's choice, not a crash.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command("ai-monitor")
   .description("Turns a Rust server's tracing ERROR logs into diagnosed, deduplicated incidents.")
   .showHelpAfterError();
@@ -74,9 +80,10 @@ program
 
 program
   .command("demo")
-  .description("write realistic sample logs to a temp dir and run the whole pipeline offline")
-  .action(async () => {
-    await runDemo(io);
+  .description("write realistic sample logs to a temp dir and run the whole pipeline (offline unless configured)")
+  .option("-c, --config <file>", "YAML configuration file (its sinks and diagnoser apply)")
+  .action(async (opts) => {
+    await runDemo({ configFile: opts.config }, io);
   });
 
 program

@@ -3,7 +3,8 @@ import { appendFile, mkdir, mkdtemp, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import { configSchema } from "../config/schema.js";
+import { loadConfig } from "../config/load.js";
+import { diagnoserSummary } from "../diagnose/claude-wiring.js";
 import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
 import { createRuntime } from "../main.js";
@@ -11,18 +12,31 @@ import { demoLogs } from "./demo-logs.js";
 import { formatIncidentTable } from "./incidents.js";
 import { batchHandler } from "./scan.js";
 
-/** Run the demo; returns the number of incidents stored. */
-export async function runDemo(io: { log: Logger; out: Writable; colour: boolean }): Promise<number> {
+/**
+ * Run the demo; returns the number of incidents stored. The configuration (file and environment) applies,
+ * so a demo with ANTHROPIC_BASE_URL or DISCORD_WEBHOOK_URL set shows those integrations; only the store,
+ * the watched files and the JSONL sink are the demo's own, in a temp dir.
+ */
+export async function runDemo(
+  options: { configFile?: string | undefined },
+  io: { log: Logger; out: Writable; colour: boolean },
+): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "ai-monitor-demo-"));
   const logFile = join(dir, "logs", "server.log");
-  const config = configSchema.parse({
-    store: { sqlitePath: join(dir, "ai-monitor.db") },
-    watch: { paths: [join(dir, "logs", "*.log")], pollInterval: "200ms" },
-    sinks: { console: true, jsonl: join(dir, "incidents.jsonl") },
-    worker: { poll: "100ms" },
+  const { config } = loadConfig({
+    file: options.configFile,
+    overrides: {
+      "store.sqlitePath": join(dir, "ai-monitor.db"),
+      "store.databaseUrl": null,
+      "watch.paths": [join(dir, "logs", "*.log")],
+      "watch.pollInterval": "200ms",
+      "sinks.console": true,
+      "sinks.jsonl": join(dir, "incidents.jsonl"),
+      "worker.poll": "100ms",
+    },
   });
   const say = (text: string) => io.out.write(`${text}\n`);
-  say(`demo: writing sample logs under ${dir}/logs and running the pipeline offline\n`);
+  say(`demo: writing sample logs under ${dir}/logs; ${diagnoserSummary(config)}\n`);
   const runtime = await createRuntime(config, io);
   const tailer = createFileTailer({
     patterns: config.watch.paths,

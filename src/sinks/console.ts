@@ -1,18 +1,25 @@
 /** The console sink: a readable card per incident on stdout, the embedded default. */
 import type { Writable } from "node:stream";
 import { formatIncidentCard } from "./console-card.js";
-import type { Sink } from "./sink.js";
+import type { SendResult, Sink } from "./sink.js";
 
 /** Create the console sink writing to `out` (stdout in production). */
 export function createConsoleSink(deps: { out: Writable; colour: boolean }): Sink {
   return {
     name: "console",
     accepts: (incident) => incident.suppressed === null,
-    async send(incident, event) {
-      const ok = deps.out.write(formatIncidentCard(incident, event, deps.colour));
-      // Respect backpressure so a slow terminal or pipe cannot make us buffer without bound.
-      if (!ok) await new Promise((resolve) => deps.out.once("drain", resolve));
-      return { ok: true, remoteRef: null };
+    send(incident, event) {
+      // Waiting for each write's callback bounds what we buffer for a slow pipe, and turns a closed
+      // stdout (EPIPE) into a recorded failure instead of a hung delivery.
+      return new Promise<SendResult>((resolve) => {
+        if (deps.out.destroyed || deps.out.writableEnded) {
+          resolve({ ok: false, retryable: false, error: "console output is closed" });
+          return;
+        }
+        deps.out.write(formatIncidentCard(incident, event, deps.colour), (err) =>
+          resolve(err ? { ok: false, retryable: false, error: `console: ${err.message}` } : { ok: true, remoteRef: null }),
+        );
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 /** The one place that wires config -> store -> pipeline -> http and file sources. */
 import type { Writable } from "node:stream";
+import { postgresStoreOptions } from "./config/postgres-section.js";
 import type { Config } from "./config/schema.js";
 import { createDefaultContextGatherer } from "./context/create-gatherer.js";
 import { loadCatalog } from "./diagnose/catalog.js";
@@ -11,7 +12,10 @@ import { createIntake, type Intake } from "./pipeline/intake.js";
 import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
 import { createConsoleSink } from "./sinks/console.js";
 import { createJsonlSink } from "./sinks/jsonl.js";
+import { createSinksFromConfig } from "./sinks/routing.js";
 import type { Sink } from "./sinks/sink.js";
+import { describeTarget } from "./store/postgres/connection.js";
+import { createPostgresStore } from "./store/postgres/postgres-store.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
 
@@ -40,10 +44,15 @@ export interface RuntimeOptions {
 /** Open the store the configuration selects. */
 export async function openStore(config: Config, log: Logger): Promise<Store> {
   if (config.store.databaseUrl) {
-    throw new Error(
-      "DATABASE_URL selects PostgreSQL, whose store is not part of this version yet; unset it to use SQLite " +
-        `(${config.store.sqlitePath})`,
-    );
+    // Integrator: pass the mounted section, postgresStoreOptions(config.store.postgres).
+    const store = createPostgresStore({
+      ...postgresStoreOptions(config.store.postgres),
+      url: config.store.databaseUrl,
+      log,
+    });
+    await store.init();
+    log.debug({ backend: store.kind, database: describeTarget(config.store.databaseUrl) }, "store ready");
+    return store;
   }
   const store = createSqliteStore({ path: config.store.sqlitePath });
   await store.init();
@@ -73,6 +82,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
+  sinks.push(...createSinksFromConfig(config, { log, now, print: (text) => options.out.write(text) }));
   if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");
 
   let worker: Worker | null = null;

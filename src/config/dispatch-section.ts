@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Severity } from "../domain/types.js";
-import { parseDurationMs } from "./duration.js";
+import { duration } from "./zod-helpers.js";
 
 const severity = z.enum(["critical", "high", "medium", "low"]);
 const ALL: Severity[] = ["critical", "high", "medium", "low"];
@@ -24,17 +24,7 @@ const route = (severities: Severity[], autoFixableOnly: boolean) =>
     .strict()
     .prefault({});
 
-const timeout = z
-  .union([z.string(), z.number()])
-  .default("10s")
-  .transform((value, ctx) => {
-    const ms = parseDurationMs(value);
-    if (ms === null) {
-      ctx.addIssue({ code: "custom", message: `not a duration: ${JSON.stringify(value)} (use 5s, 500ms)` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const timeout = duration("10s");
 
 /** The `dispatch:` section. Defaults are the seed's action table. */
 export const dispatchSection = z

@@ -1,6 +1,7 @@
 /** Environment variables and the config keys they set; the environment wins over the YAML file. */
 import { CLAUDE_ENV_KEYS } from "./claude-section.js";
 import { CONTEXT_ENV_KEYS } from "./context-section.js";
+import { DISPATCH_ENV_KEYS } from "./dispatch-section.js";
 
 /** Variable -> dotted config path. */
 export const ENV_KEYS: Readonly<Record<string, string>> = {
@@ -22,8 +23,11 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_AUTOFIX: "autofix",
   ...CLAUDE_ENV_KEYS,
   ...CONTEXT_ENV_KEYS,
+  ...DISPATCH_ENV_KEYS,
 };
 
+/** Keys whose variables are on/off switches. */
+const FLAGS = new Set(["autofix", "dispatch.dryRun"]);
 const ON = new Set(["on", "true", "1", "yes"]);
 const OFF = new Set(["off", "false", "0", "no"]);
 
@@ -34,7 +38,7 @@ function convert(path: string, value: string): unknown {
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-  if (path === "autofix") {
+  if (FLAGS.has(path)) {
     const word = value.trim().toLowerCase();
     return ON.has(word) ? true : OFF.has(word) ? false : value;
   }

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { budgetSection, claudeSection } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
+import { dispatchSection } from "./dispatch-section.js";
+import { postgresSection } from "./postgres-section.js";
 import { duration } from "./zod-helpers.js";
 
 const listen = z
@@ -25,6 +27,7 @@ export const configSchema = z
           .regex(/^postgres(ql)?:\/\//, "must start with postgres://")
           .nullable()
           .default(null),
+        postgres: postgresSection,
       })
       .strict()
       .prefault({}),
@@ -119,6 +122,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     context: contextSection,
+    dispatch: dispatchSection,
     repoPath: z.string().nullable().default(null),
     autofix: z.boolean().default(false),
   })

@@ -1,0 +1,43 @@
+/**
+ * Configuration of the PostgreSQL store, meant to sit under `store:` as `store.postgres` (next to sqlitePath
+ * and databaseUrl, which selects the backend). Until the integrator mounts it, `postgresStoreOptions`
+ * applies the defaults.
+ */
+import { z } from "zod";
+import { SCHEMA_NAME } from "../store/postgres/connection.js";
+import type { PostgresStoreOptions } from "../store/postgres/postgres-store.js";
+import { duration } from "./zod-helpers.js";
+
+/** `store.postgres`: pool size, timeouts and schema of the PostgreSQL store. */
+export const postgresSection = z
+  .object({
+    /** Connections per replica; replicas x poolMax must stay below the server's max_connections. */
+    poolMax: z.number().int().min(1).max(1000).default(10),
+    /** Server-side limit per statement, lock waits included. */
+    statementTimeout: duration("30s"),
+    /** Limit to open a connection, or to wait for a free one from the pool. */
+    connectTimeout: duration("10s"),
+    /** Schema for ai-monitor's tables, created at start when missing; null = the URL's search_path. */
+    schema: z
+      .string()
+      .regex(SCHEMA_NAME, "use lower-case letters, digits and _ (starting with a letter or _)")
+      .nullable()
+      .default(null),
+  })
+  .strict()
+  .prefault({});
+
+/** The resolved `store.postgres` section. */
+export type PostgresSection = z.infer<typeof postgresSection>;
+
+/** Store options from the section (defaults when it is not mounted yet). */
+export function postgresStoreOptions(
+  section: PostgresSection = postgresSection.parse(undefined),
+): Pick<PostgresStoreOptions, "poolMax" | "statementTimeoutMs" | "connectTimeoutMs" | "schema"> {
+  return {
+    poolMax: section.poolMax,
+    statementTimeoutMs: section.statementTimeout,
+    connectTimeoutMs: section.connectTimeout,
+    schema: section.schema,
+  };
+}

@@ -14,9 +14,9 @@ export const postgresSection = z
     /** Connections per replica; replicas x poolMax must stay below the server's max_connections. */
     poolMax: z.number().int().min(1).max(1000).default(10),
     /** Server-side limit per statement, lock waits included. */
-    statementTimeout: duration("30s"),
+    statementTimeout: duration("30s", 1),
     /** Limit to open a connection, or to wait for a free one from the pool. */
-    connectTimeout: duration("10s"),
+    connectTimeout: duration("10s", 1),
     /** Schema for ai-monitor's tables, created at start when missing; null = the URL's search_path. */
     schema: z
       .string()

@@ -80,7 +80,9 @@ program
 
 program
   .command("demo")
-  .description("write realistic sample logs to a temp dir and run the whole pipeline (offline unless configured)")
+  .description(
+    "write realistic sample logs to a temp dir and run the whole pipeline (offline unless configured)",
+  )
   .option("-c, --config <file>", "YAML configuration file (its sinks and diagnoser apply)")
   .action(async (opts) => {
     await runDemo({ configFile: opts.config }, io);

@@ -9,15 +9,24 @@ describe("console sink", () => {
     const chunks: string[] = [];
     out.on("data", (d) => chunks.push(String(d)));
     const sink = createConsoleSink({ out, colour: false });
-    expect(await sink.send(makeIncident({ errorCode: "AI_003" }), "opened")).toEqual({ ok: true, remoteRef: null });
+    expect(await sink.send(makeIncident({ errorCode: "AI_003" }), "opened")).toEqual({
+      ok: true,
+      remoteRef: null,
+    });
     expect(chunks.join("")).toContain("[AI_003]");
   });
 
   it("records a closed output as a permanent failure instead of hanging or crashing", async () => {
-    const out = new Writable({ write: (_chunk, _enc, cb) => cb(Object.assign(new Error("write EPIPE"), { code: "EPIPE" })) });
+    const out = new Writable({
+      write: (_chunk, _enc, cb) => cb(Object.assign(new Error("write EPIPE"), { code: "EPIPE" })),
+    });
     out.on("error", () => {});
     const sink = createConsoleSink({ out, colour: false });
-    expect(await sink.send(makeIncident({}), "opened")).toMatchObject({ ok: false, retryable: false, error: "console: write EPIPE" });
+    expect(await sink.send(makeIncident({}), "opened")).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: "console: write EPIPE",
+    });
     expect(await sink.send(makeIncident({}), "opened")).toMatchObject({ ok: false, retryable: false });
   });
 });

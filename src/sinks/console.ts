@@ -17,7 +17,11 @@ export function createConsoleSink(deps: { out: Writable; colour: boolean }): Sin
           return;
         }
         deps.out.write(formatIncidentCard(incident, event, deps.colour), (err) =>
-          resolve(err ? { ok: false, retryable: false, error: `console: ${err.message}` } : { ok: true, remoteRef: null }),
+          resolve(
+            err
+              ? { ok: false, retryable: false, error: `console: ${err.message}` }
+              : { ok: true, remoteRef: null },
+          ),
         );
       });
     },

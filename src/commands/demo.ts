@@ -7,10 +7,19 @@ import { loadConfig } from "../config/load.js";
 import { diagnoserSummary } from "../diagnose/claude-wiring.js";
 import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
-import { createRuntime } from "../main.js";
+import { createRuntime, type Runtime } from "../main.js";
 import { demoLogs } from "./demo-logs.js";
 import { formatIncidentTable } from "./incidents.js";
 import { batchHandler } from "./scan.js";
+
+/** Wait until every job ran (retries after a 429 included), for at most a minute. */
+async function settleQueue(runtime: Runtime): Promise<void> {
+  const deadline = runtime.now() + 60_000;
+  await runtime.worker.drain();
+  while ((await runtime.store.queueStats(runtime.now())).depth > 0 && runtime.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /**
  * Run the demo; returns the number of incidents stored. The configuration (file and environment) applies,
@@ -61,7 +70,16 @@ export async function runDemo(
     await rename(logFile, `${logFile}.1`);
     for (const line of afterRotation) await appendFile(logFile, `${line}\n`);
     await tailer.settled();
-    await runtime.worker.drain();
+    await settleQueue(runtime);
+    // A resolution, as Alertmanager sends when the alert stops firing: sinks announce it (Discord edits).
+    const [critical] = (await runtime.store.listIncidents({ limit: 50 })).filter(
+      (i) => i.severity === "critical",
+    );
+    if (critical) {
+      say(`demo: resolving ${critical.fingerprint}, as an Alertmanager resolution would`);
+      await runtime.intake.resolve(critical.fingerprint, runtime.now());
+      await settleQueue(runtime);
+    }
     const incidents = await runtime.store.listIncidents({ limit: 50 });
     say(`\n${formatIncidentTable(incidents)}`);
     say(

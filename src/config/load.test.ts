@@ -99,3 +99,16 @@ describe("maskedConfig", () => {
     expect(text).toContain('"window":"5m"');
   });
 });
+
+describe("ai-monitor.example.yaml", () => {
+  it("names every key of the schema, so it documents them all", async () => {
+    const { parse } = await import("yaml");
+    const { readFileSync } = await import("node:fs");
+    const written = parse(readFileSync("ai-monitor.example.yaml", "utf8")) as Record<string, unknown>;
+    const keys = (value: unknown, prefix = ""): string[] =>
+      value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0
+        ? Object.entries(value).flatMap(([k, v]) => keys(v, `${prefix}${k}.`))
+        : [prefix.slice(0, -1)];
+    expect(keys(written).sort()).toEqual(keys(configSchema.parse({})).sort());
+  });
+});

@@ -1,21 +1,19 @@
 /** The one place that wires config -> store -> pipeline -> http and file sources. */
 import type { Writable } from "node:stream";
-import { postgresStoreOptions } from "./config/postgres-section.js";
 import type { Config } from "./config/schema.js";
 import { createDefaultContextGatherer } from "./context/create-gatherer.js";
+import type { BudgetGuard } from "./diagnose/budget.js";
 import { loadCatalog } from "./diagnose/catalog.js";
-import { createDiagnoserFromConfig } from "./diagnose/claude-wiring.js";
+import type { Diagnoser } from "./diagnose/diagnoser.js";
 import { llmMetricHooks } from "./diagnose/llm-metrics.js";
+import { createOfflineDiagnoser } from "./diagnose/offline.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createIntake, type Intake } from "./pipeline/intake.js";
 import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
 import { createConsoleSink } from "./sinks/console.js";
 import { createJsonlSink } from "./sinks/jsonl.js";
-import { createSinksFromConfig } from "./sinks/routing.js";
 import type { Sink } from "./sinks/sink.js";
-import { describeTarget } from "./store/postgres/connection.js";
-import { createPostgresStore } from "./store/postgres/postgres-store.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
 
@@ -44,7 +42,10 @@ export interface RuntimeOptions {
 /** Open the store the configuration selects. */
 export async function openStore(config: Config, log: Logger): Promise<Store> {
   if (config.store.databaseUrl) {
-    // Integrator: pass the mounted section, postgresStoreOptions(config.store.postgres).
+    // Integrations load on demand: a cron `scan` on SQLite should not pay for pg, the SDKs or Octokit.
+    const { postgresStoreOptions } = await import("./config/postgres-section.js");
+    const { describeTarget } = await import("./store/postgres/connection.js");
+    const { createPostgresStore } = await import("./store/postgres/postgres-store.js");
     const store = createPostgresStore({
       ...postgresStoreOptions(config.store.postgres),
       url: config.store.databaseUrl,
@@ -70,19 +71,27 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   });
   const store = await openStore(config, log);
   const catalog = await loadCatalog(config.diagnosis.catalog);
-  const { diagnoser, budget } = createDiagnoserFromConfig(config, {
-    catalog,
-    store,
-    log,
-    now,
-    ...llmMetricHooks(metrics),
-  });
+  let diagnoser: Diagnoser = createOfflineDiagnoser({ catalog });
+  let budget: BudgetGuard | null = null;
+  if (config.anthropic.apiKey) {
+    const { createDiagnoserFromConfig } = await import("./diagnose/claude-wiring.js");
+    ({ diagnoser, budget } = createDiagnoserFromConfig(config, {
+      catalog,
+      store,
+      log,
+      now,
+      ...llmMetricHooks(metrics),
+    }));
+  }
   const sinks: Sink[] = [];
   if (config.sinks.console)
     sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
-  sinks.push(...createSinksFromConfig(config, { log, now, print: (text) => options.out.write(text) }));
+  if (config.sinks.discord.webhookUrl || config.sinks.github.token) {
+    const { createSinksFromConfig } = await import("./sinks/routing.js");
+    sinks.push(...createSinksFromConfig(config, { log, now, print: (text) => options.out.write(text) }));
+  }
   if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");
 
   let worker: Worker | null = null;

@@ -2,7 +2,7 @@
 import { stringify } from "yaml";
 import { ConfigError, type LoadOptions, loadConfig } from "../config/load.js";
 import { maskedConfig } from "../config/mask.js";
-import { claudeConfigWarnings, diagnoserSummary } from "../diagnose/claude-wiring.js";
+import { claudeConfigWarnings, diagnoserSummary } from "../diagnose/claude-summary.js";
 
 /** Returns the process exit code: 0 valid, 2 invalid. */
 export function runConfigCheck(

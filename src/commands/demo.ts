@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { loadConfig } from "../config/load.js";
-import { diagnoserSummary } from "../diagnose/claude-wiring.js";
+import { diagnoserSummary } from "../diagnose/claude-summary.js";
 import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";

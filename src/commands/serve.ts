@@ -3,7 +3,7 @@
 import type { Writable } from "node:stream";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Config } from "../config/schema.js";
-import { diagnoserSummary } from "../diagnose/claude-wiring.js";
+import { diagnoserSummary } from "../diagnose/claude-summary.js";
 import { createApp, listenGuard } from "../http/app.js";
 import { parseListen } from "../http/listen-address.js";
 import { createFileTailer } from "../ingest/file-tailer.js";

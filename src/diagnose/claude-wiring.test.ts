@@ -3,7 +3,8 @@ import { configSchema } from "../config/schema.js";
 import { silentLogger } from "../log.js";
 import type { Store } from "../store/store.js";
 import { loadCatalog } from "./catalog.js";
-import { claudeConfigWarnings, createDiagnoserFromConfig, diagnoserSummary } from "./claude-wiring.js";
+import { claudeConfigWarnings, diagnoserSummary } from "./claude-summary.js";
+import { createDiagnoserFromConfig } from "./claude-wiring.js";
 
 const store = { llmSpend: async () => [], recordLlmCall: async () => {} } as unknown as Store;
 

@@ -9,10 +9,9 @@ import type { Store } from "../store/store.js";
 import { type BudgetGuard, type BudgetStatus, createBudgetGuard } from "./budget.js";
 import type { Catalog } from "./catalog.js";
 import { type ClaudeCallEvent, createClaudeDiagnoser } from "./claude.js";
-import { modelWarnings } from "./claude-models.js";
+import { claudeConfigWarnings } from "./claude-summary.js";
 import type { Diagnoser } from "./diagnoser.js";
 import { createOfflineDiagnoser } from "./offline.js";
-import { estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
 
 /** The diagnoser for a configuration, and the budget guard to pass to the worker (null when offline). */
 export function createDiagnoserFromConfig(
@@ -52,28 +51,4 @@ export function createDiagnoserFromConfig(
       ...(deps.observeBudget ? { observe: deps.observeBudget } : {}),
     }),
   };
-}
-
-/** Lines for `config check`: which diagnoser runs, and the model's warnings (deprecation, price, caching). */
-export function claudeConfigWarnings(config: Config): string[] {
-  if (!config.anthropic.apiKey) return [];
-  const settings = resolveClaudeSettings(config);
-  return modelWarnings(config.anthropic.model, {
-    pricing: settings.pricing,
-    systemPromptTokens: estimateTokens(SYSTEM_PROMPT),
-  });
-}
-
-/** One line saying which diagnoser the configuration selects (for `config check` and the start-up log). */
-export function diagnoserSummary(config: Config): string {
-  if (!config.anthropic.apiKey)
-    return "diagnosis: offline catalog (set ANTHROPIC_API_KEY for Claude diagnoses)";
-  const s = resolveClaudeSettings(config);
-  const b = resolveBudgetLimits(config);
-  const ceiling = (n: number | null) => (n === null ? "none" : `$${n.toFixed(2)}`);
-  return (
-    `diagnosis: ${config.anthropic.model} (effort ${s.effort ?? "model default"}, timeout ${s.timeoutMs} ms, ` +
-    `${s.maxRetries} retries; budget ${ceiling(b.dailyUsd)}/day, ${ceiling(b.monthlyUsd)}/month, ` +
-    `${config.diagnosis.ratePerHour}/hour)`
-  );
 }

@@ -1,0 +1,32 @@
+/**
+ * What `config check`, `serve` and `demo` say about the diagnoser. Kept apart from the wiring so printing a
+ * summary does not load the Anthropic SDK.
+ */
+import { resolveBudgetLimits, resolveClaudeSettings } from "../config/claude-section.js";
+import type { Config } from "../config/schema.js";
+import { modelWarnings } from "./claude-models.js";
+import { estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
+
+/** Lines for `config check`: which diagnoser runs, and the model's warnings (deprecation, price, caching). */
+export function claudeConfigWarnings(config: Config): string[] {
+  if (!config.anthropic.apiKey) return [];
+  const settings = resolveClaudeSettings(config);
+  return modelWarnings(config.anthropic.model, {
+    pricing: settings.pricing,
+    systemPromptTokens: estimateTokens(SYSTEM_PROMPT),
+  });
+}
+
+/** One line saying which diagnoser the configuration selects (for `config check` and the start-up log). */
+export function diagnoserSummary(config: Config): string {
+  if (!config.anthropic.apiKey)
+    return "diagnosis: offline catalog (set ANTHROPIC_API_KEY for Claude diagnoses)";
+  const s = resolveClaudeSettings(config);
+  const b = resolveBudgetLimits(config);
+  const ceiling = (n: number | null) => (n === null ? "none" : `$${n.toFixed(2)}`);
+  return (
+    `diagnosis: ${config.anthropic.model} (effort ${s.effort ?? "model default"}, timeout ${s.timeoutMs} ms, ` +
+    `${s.maxRetries} retries; budget ${ceiling(b.dailyUsd)}/day, ${ceiling(b.monthlyUsd)}/month, ` +
+    `${config.diagnosis.ratePerHour}/hour)`
+  );
+}

@@ -74,8 +74,13 @@ async function readSink() {
     }
   }
 }
-const sinkWatcher = watch(jsonl, () => void readSink());
-const poller = setInterval(() => void readSink(), 2);
+// One reader at a time: the watcher and the poller would otherwise read the same bytes twice.
+let reading = Promise.resolve();
+const kick = () => {
+  reading = reading.then(readSink);
+};
+const sinkWatcher = watch(jsonl, kick);
+const poller = setInterval(kick, 2);
 
 for (let i = 0; i < count; i++) {
   const line = JSON.stringify({

@@ -1,6 +1,6 @@
-// bench/webhook-storm: 1,000 POSTs of 10 alerts each (100 distinct fingerprints), 50 concurrent, against
+// bench/webhook-storm: 20,000 POSTs of 10 alerts each (100 distinct fingerprints), 50 concurrent, against
 // `ai-monitor serve` on SQLite and, in the same run, against a bare Hono route that answers 204.
-// Usage: npm run bench:webhook-storm -- [--requests 1000] [--connections 50]
+// Usage: npm run bench:webhook-storm -- [--requests 20000] [--connections 50]
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,7 +8,8 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { flag } from "./lib.mjs";
 
-const requests = Number(flag("requests", "1000"));
+// 20,000 as in the issue's reference measurement: 1,000 finish inside one autocannon sampling second.
+const requests = Number(flag("requests", "20000"));
 const connections = Number(flag("connections", "50"));
 const TOKEN = "storm-bench-token-0123456789";
 
@@ -66,17 +67,19 @@ function startChild(args, pattern, env = {}) {
   });
 }
 
-async function storm(url) {
+async function storm(url, amount = requests) {
   let next = 0;
   const result = await autocannon({
     url: `${url}/webhook/alertmanager`,
     connections,
-    amount: requests,
+    amount,
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
     requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
   });
-  return result;
+  // autocannon's req/s is sampled per whole second; a run shorter than a few seconds needs its own figure.
+  const seconds = (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000;
+  return { ...result, rps: result.requests.total / seconds };
 }
 
 const dir = await mkdtemp(join(tmpdir(), "ai-monitor-bench-storm-"));
@@ -87,6 +90,7 @@ await writeFile(
 );
 
 const bare = await startChild(["bench/bare-hono.mjs"], /listening (http:\/\/\S+)/);
+await storm(bare.url, 200); // warm-up: JIT and connection set-up are not what we measure
 const bareResult = await storm(bare.url);
 bare.child.kill("SIGTERM");
 
@@ -97,6 +101,7 @@ const serve = await startChild(
     LOG_LEVEL: "info",
   },
 );
+await storm(serve.url, 200); // warm-up, with the same alerts: they become duplicates, as a storm's repeats do
 const serveResult = await storm(serve.url);
 const listed = await (await fetch(`${serve.url}/api/incidents?limit=500`)).json();
 serve.child.kill("SIGTERM");
@@ -104,11 +109,11 @@ await new Promise((r) => serve.child.once("exit", r));
 await rm(dir, { recursive: true, force: true });
 
 const line = (name, r) =>
-  `${name.padEnd(16)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+  `${name.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 console.log(`${requests} POSTs x 10 alerts, 100 fingerprints, ${connections} connections`);
 console.log(line("bare Hono 204", bareResult));
 console.log(line("ai-monitor", serveResult));
-const throughput = serveResult.requests.average / bareResult.requests.average;
+const throughput = serveResult.rps / bareResult.rps;
 const p99 = serveResult.latency.p99 / Math.max(1, bareResult.latency.p99);
 console.log(
   `throughput ratio ${(throughput * 100).toFixed(0)}% of bare (target >= 40%), p99 ratio ${p99.toFixed(2)}x (target <= 2x)`,

@@ -2,13 +2,15 @@
  * A fake GitHub REST API for the endpoints the issue sink uses, typed with @octokit/openapi-types: list issues
  * (filters, pagination with Link headers), create an issue, get/close one, list and create comments. It checks
  * the token and GitHub's size limits, and can inject failures (5xx, secondary rate limits) or hold an answer
- * after the issue was created (a crash between "sent" and "recorded").
+ * after the issue was created (a crash between "sent" and "recorded"). Pull request routes (autofix) live in
+ * autofix-fake-pulls.ts.
  * Standalone: `node --import tsx test/helpers/fake-github.ts --port 9301` prints GITHUB_API_URL and each call.
  * @see https://docs.github.com/en/rest/issues
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
+import { createFakePulls, type FakePull } from "./autofix-fake-pulls.js";
 import { type Issue, type IssueComment, makeComment, makeIssue } from "./fake-github-shapes.js";
 
 /** A scripted failure: a status, with optional headers and message. */
@@ -28,6 +30,8 @@ export interface FakeGithub {
   repository: string;
   issues: Issue[];
   comments: Map<number, IssueComment[]>;
+  /** Pull requests (numbered from 1001). */
+  pulls: FakePull[];
   requests: Array<{ method: string; path: string; status: number }>;
   failNext(...failures: Array<number | FakeFailure>): void;
   /** The next issue creation stores the issue, then waits; `release(false)` drops the answer. */
@@ -55,7 +59,13 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /** Start the fake on 127.0.0.1 for `owner/repo` (port 0 = any free port). */
 export async function startFakeGithub(
-  options: { port?: number; repository?: string; onEvent?: (line: string) => void } = {},
+  options: {
+    port?: number;
+    repository?: string;
+    onEvent?: (line: string) => void;
+    /** Does a PR's head branch exist on the remote (422 otherwise)? Unset: every branch exists. */
+    pullHeadExists?: (branch: string) => Promise<boolean> | boolean;
+  } = {},
 ): Promise<FakeGithub> {
   const repository = options.repository ?? "acme/server";
   const token = "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123";
@@ -80,6 +90,14 @@ export async function startFakeGithub(
     }
     return send(res, 200, items.slice((pageNo - 1) * perPage, pageNo * perPage), headers);
   };
+  const pulls = createFakePulls({
+    repository,
+    htmlRepo: html,
+    apiBase: () => base,
+    page,
+    headExists: options.pullHeadExists,
+    onEvent: options.onEvent,
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -96,6 +114,8 @@ export async function startFakeGithub(
     const failure = at >= 0 ? scripted.splice(at, 1)[0] : undefined;
     if (failure)
       return send(res, failure.status, { message: failure.message ?? "Server Error" }, failure.headers);
+    const pullStatus = await pulls.handle(req.method ?? "GET", path, url, body, res);
+    if (pullStatus !== null) return pullStatus;
     const m = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+))?(\/comments)?$/.exec(path);
     if (!m || m[1] !== repository) return send(res, 404, { message: "Not Found", documentation_url: "" });
     const number = m[2] ? Number(m[2]) : null;
@@ -179,6 +199,7 @@ export async function startFakeGithub(
     repository,
     issues,
     comments,
+    pulls: pulls.pulls,
     requests,
     failNext: (...failures) =>
       void scripted.push(...failures.map((f) => (typeof f === "number" ? { status: f } : f))),

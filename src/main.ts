@@ -27,6 +27,8 @@ export interface Runtime {
   sinks: Sink[];
   log: Logger;
   now: () => number;
+  /** Start periodic background work of `serve` (autofix PR tracking). */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,32 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     const { createSinksFromConfig } = await import("./sinks/routing.js");
     sinks.push(...createSinksFromConfig(config, { log, now, print: (text) => options.out.write(text) }));
   }
+  let stopBackground = () => {};
+  let startBackground = () => {};
+  if (config.autofix) {
+    const { createAutofixSinkFromConfig } = await import("./autofix/autofix-wiring.js");
+    const { createPrTracker } = await import("./autofix/pr-tracking.js");
+    const wiring = createAutofixSinkFromConfig(config, {
+      store,
+      log,
+      now,
+      print: (text) => options.out.write(text),
+    });
+    log[wiring.sink ? "info" : "warn"](wiring.reason);
+    if (wiring.sink) sinks.push(wiring.sink);
+    if (wiring.github) {
+      const tracker = createPrTracker({
+        github: wiring.github,
+        log,
+        now,
+        intervalMs: config.autofixOptions.pollInterval,
+        onFacts: (_facts, success) =>
+          log.info({ autofixPrs: success }, "autofix pull requests (merged / created)"),
+      });
+      startBackground = () => tracker.start();
+      stopBackground = () => tracker.stop();
+    }
+  }
   if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");
 
   let worker: Worker | null = null;
@@ -134,7 +162,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks,
     log,
     now,
+    startBackground: () => startBackground(),
     async close() {
+      stopBackground();
       await built.stop();
       await jsonl?.close();
       await store.close();

@@ -67,6 +67,7 @@ export async function startServe(
   });
   await tailer.start();
   runtime.worker.start();
+  runtime.startBackground();
   log.info(
     {
       url,

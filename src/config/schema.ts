@@ -1,5 +1,6 @@
 /** The configuration schema: every key, its default, and its validation, in one place. */
 import { z } from "zod";
+import { autofixSection } from "./autofix-section.js";
 import { budgetSection, claudeSection } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
 import { dispatchSection } from "./dispatch-section.js";
@@ -125,6 +126,7 @@ export const configSchema = z
     dispatch: dispatchSection,
     repoPath: z.string().nullable().default(null),
     autofix: z.boolean().default(false),
+    autofixOptions: autofixSection,
   })
   .strict();
 

@@ -1,0 +1,83 @@
+// Shared pieces of the webhook storm benchmarks: alert bodies, child servers, one autocannon run.
+import { spawn } from "node:child_process";
+import autocannon from "autocannon";
+
+/** Bearer token every storm server is configured with. */
+export const TOKEN = "storm-bench-token-0123456789";
+
+/** The i-th Alertmanager notification: 10 alerts, fingerprints cycling over 100. */
+export function stormBody(i) {
+  const startsAt = new Date(Date.now() - 1000).toISOString();
+  const alerts = Array.from({ length: 10 }, (_, j) => {
+    const fp = (i * 10 + j) % 100;
+    return {
+      status: "firing",
+      labels: {
+        alertname: "ServerErrorLogged",
+        error_code: `STORM_${fp}`,
+        target: `server::storm::m${fp}`,
+        severity: "error",
+      },
+      annotations: { summary: `storm error ${fp}`, description: "ERROR lines in the last minute" },
+      startsAt,
+      endsAt: "0001-01-01T00:00:00Z",
+      generatorURL: "http://loki:3100/graph",
+      fingerprint: `${fp.toString(16).padStart(16, "0")}`,
+    };
+  });
+  return JSON.stringify({
+    receiver: "ai",
+    status: "firing",
+    alerts,
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: "http://alertmanager:9093",
+    version: "4",
+    groupKey: `{}:{storm="${i}"}`,
+    truncatedAlerts: 0,
+  });
+}
+
+/** Start a node child process and resolve with the URL it announces (matched by `pattern`). */
+export function startChild(args, pattern, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
+    let out = "";
+    const onData = (d) => {
+      out += d;
+      const match = pattern.exec(out);
+      if (match) resolve({ child, url: match[1] });
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+/** Pattern of ai-monitor's "serving" log line. */
+export const SERVING = /"url":"([^"]+)"[^\n]*ai-monitor serving/;
+
+/** POST `amount` bodies to `url` over `connections`; adds `rps` measured over the run's own duration. */
+export async function storm(url, bodies, amount, connections) {
+  let next = 0;
+  const result = await autocannon({
+    url: `${url}/webhook/alertmanager`,
+    connections,
+    amount,
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+  });
+  // autocannon's req/s is sampled per whole second; a run shorter than a few seconds needs its own figure.
+  const seconds = (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000;
+  return { ...result, rps: result.requests.total / seconds };
+}
+
+/** One result line. */
+export function formatRun(name, r) {
+  return `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+}

@@ -25,7 +25,7 @@ async function config(name, store) {
   return file;
 }
 const start = async (file) =>
-  startChild(["dist/cli.js", "serve", "--config", file], SERVING, { LOG_LEVEL: "warn" });
+  startChild(["dist/cli.js", "serve", "--config", file], SERVING, { LOG_LEVEL: "info" });
 const stop = async (server) => {
   server.child.kill("SIGTERM");
   await new Promise((r) => server.child.once("exit", r));

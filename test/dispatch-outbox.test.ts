@@ -1,9 +1,10 @@
 /**
  * The outbox with the real Discord and GitHub sinks against the fakes, on a real SQLite file: half of Discord's
  * answers are 500 or 429 and every incident still arrives exactly once; the alert is edited with the issue link
- * and on resolution.
+ * and on resolution, or with the reason a draft PR was not opened.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import type { Sink } from "../src/sinks/sink.js";
 import { signal, world } from "./helpers/dispatch-world.js";
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -94,5 +95,48 @@ describe("dispatch through the outbox", () => {
     const [message] = [...w.discord.messages.values()];
     expect(message?.message.embeds[0]?.description).toContain("the limit of 0 diagnoses per hour is reached");
     expect(w.github.issues[0]?.body).toContain("the limit of 0 diagnoses per hour is reached");
+  });
+
+  it("edits the alert with the reason when autofix fails for good, and only for incidents sent to autofix", async () => {
+    const reason = "denied: the edit touches src/main.rs, outside the allowed files";
+    const attempts: string[] = [];
+    // An autofix stand-in: its PR link would be shown, but the policy refuses, which no retry changes.
+    const autofix: Sink = {
+      name: "autofix",
+      providesLink: true,
+      accepts: (incident, event) => event === "opened" && incident.target === "server::fixable",
+      async send(incident) {
+        attempts.push(incident.id);
+        return { ok: false, retryable: false, error: reason };
+      },
+    };
+    const w = await world(cleanup, { extraSinks: [autofix] });
+    const p = await w.startProcess("host:1:a");
+    await p.intake.ingest([
+      signal("AI_002", "server::fixable", w.clock()),
+      signal("AI_002", "server::other", w.clock()),
+    ]);
+    await w.settle(p);
+
+    const incidents = await p.store.listIncidents({ limit: 10 });
+    const fixable = incidents.find((i) => i.target === "server::fixable")!;
+    const other = incidents.find((i) => i.target === "server::other")!;
+    expect(attempts).toEqual([fixable.id]); // failed for good: tried once
+    expect(fixable.deliveries.find((d) => d.sink === "autofix")).toMatchObject({
+      state: "failed",
+      lastError: reason,
+    });
+
+    const [alert] = w.messagesOf(fixable.id);
+    expect(w.messagesOf(fixable.id)).toHaveLength(1); // edited, never reposted
+    const patches = w.discord.requests.filter((r) => r.method === "PATCH" && r.status === 200);
+    expect(patches.map((r) => r.path)).toEqual([expect.stringContaining(alert!.message.id)]);
+    const autofixField = { name: "Auto-fix: not applied", value: reason };
+    expect(alert?.versions[0]?.embeds?.[0]?.fields).not.toContainEqual(autofixField);
+    expect(alert?.message.embeds[0]?.fields).toContainEqual(autofixField); // what the channel shows now
+
+    const [plain] = w.messagesOf(other.id);
+    expect(plain?.versions).toHaveLength(1);
+    expect(JSON.stringify(plain?.versions)).not.toContain("Auto-fix");
   });
 });

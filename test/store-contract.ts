@@ -400,6 +400,30 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
         await store.resolve(FP, T0 + 12 * MIN, T0 + 12 * MIN);
         expect((await incident(older.incidentId)).status).toBe("resolved");
       });
+
+      it("ignores a resolution repeated at the same resolvedAt, so it cannot close older open incidents", async () => {
+        const older = await newIncident({ timestampMs: T0 });
+        const newer = await newIncident({ timestampMs: T0 + 10 * MIN }, T0 + 10 * MIN);
+        expect(await store.resolve(FP, T0 + 11 * MIN, T0 + 11 * MIN)).toMatch(/^\d+$/);
+        // The same resolution delivered to another replica (or resent): nothing more is closed or enqueued.
+        const other = await secondStore();
+        expect(await other.resolve(FP, T0 + 11 * MIN, T0 + 11 * MIN + 500)).toBeNull();
+        expect(await store.resolve(FP, T0 + 11 * MIN, T0 + 12 * MIN)).toBeNull();
+        expect(await incident(older.incidentId)).toMatchObject({ status: "open", resolvedAt: null });
+        expect(await incident(newer.incidentId)).toMatchObject({
+          status: "resolved",
+          resolvedAt: T0 + 11 * MIN,
+        });
+        const resolvedJobs = async () =>
+          (await store.claimJobs("w", 30_000, 10, T0 + 20 * MIN)).filter((j) => j.kind === "resolved");
+        expect((await resolvedJobs()).map((j) => j.incidentId)).toEqual([newer.incidentId]);
+        // A later resolution is a new fact: it closes the older incident.
+        expect(await store.resolve(FP, T0 + 13 * MIN, T0 + 13 * MIN)).toMatch(/^\d+$/);
+        expect(await incident(older.incidentId)).toMatchObject({
+          status: "resolved",
+          resolvedAt: T0 + 13 * MIN,
+        });
+      });
     });
 
     describe("jobs", () => {

@@ -1,12 +1,32 @@
 /** `ai-monitor incidents`: list stored incidents, newest first, as a table or as JSON. */
 import type { Config } from "../config/schema.js";
-import type { Incident } from "../domain/types.js";
+import type { Delivery, DeliveryState, Incident } from "../domain/types.js";
 import { incidentToJson } from "../http/incident-json.js";
 import type { Logger } from "../log.js";
 import { openStore } from "../main.js";
 import { plainText } from "../sinks/console-card.js";
 
-/** Pure: one table row per incident, columns padded for a terminal. */
+const MARKS: Record<DeliveryState, string> = { sent: "✓", pending: "…", sending: "…", failed: "✗" };
+/** Sinks whose reference is an issue or PR URL: its number says more than a tick. */
+const NUMBERED = new Set(["github", "autofix"]);
+
+function deliveryCell(d: Delivery): string {
+  const number = /^https?:\/\/\S+\/(\d+)(?:#\S*)?$/.exec(d.remoteRef ?? "")?.[1];
+  if (d.state === "sent" && number && NUMBERED.has(d.sink)) return `${d.sink}#${number}`;
+  return `${d.sink}${MARKS[d.state]}`;
+}
+
+/**
+ * Pure: the deliveries in one compact cell, e.g. `console✓ discord✓ github#12 autofix✗` (✓ sent, … pending or
+ * sending, ✗ failed). A resolution notice (`discord:resolved`) shows only while not sent: STATUS already says
+ * resolved, and a stuck or failed notice is what a reader needs to see.
+ */
+export function formatDeliveries(deliveries: Delivery[]): string {
+  const shown = deliveries.filter((d) => !d.sink.endsWith(":resolved") || d.state !== "sent");
+  return shown.length === 0 ? "-" : shown.map(deliveryCell).join(" ");
+}
+
+/** Pure: one table row per incident, columns padded for a terminal (MESSAGE last: it may run long). */
 export function formatIncidentTable(incidents: Incident[]): string {
   if (incidents.length === 0) return "no incidents yet\n";
   const rows = incidents.map((i) => [
@@ -17,9 +37,20 @@ export function formatIncidentTable(incidents: Incident[]): string {
     new Date(i.lastSeen).toISOString().replace(".000Z", "Z"),
     i.errorCode ?? "-",
     plainText(i.target, 40),
+    formatDeliveries(i.deliveries),
     plainText(i.message, 60),
   ]);
-  const header = ["ID", "SEVERITY", "STATUS", "COUNT", "LAST SEEN", "CODE", "TARGET", "MESSAGE"];
+  const header = [
+    "ID",
+    "SEVERITY",
+    "STATUS",
+    "COUNT",
+    "LAST SEEN",
+    "CODE",
+    "TARGET",
+    "DELIVERIES",
+    "MESSAGE",
+  ];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) =>
     cells

@@ -1,7 +1,8 @@
 /**
  * The deliver step: walk the incident's outbox records and send what is not sent yet. A record left in
  * "sending" by a crash is first looked up on the remote side (when the sink can), so it is not sent twice.
- * A new link (GitHub issue, PR) enqueues an "update" job that edits messages already posted (Discord).
+ * A new link (GitHub issue, PR), or a link-providing sink failing for good (autofix refused), enqueues an
+ * "update" job that edits messages already posted (Discord), so the alert shows the link or why there is none.
  */
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
@@ -42,6 +43,7 @@ export async function runDeliverStep(
   const outcome: DeliverOutcome = { pending: [], retryAfterMs: undefined };
   const firstDelivery = ![...records.values()].some((d) => d.state === "sent");
   let newLinks = 0;
+  let linkFailures = 0;
 
   await Promise.all(
     sinks.map(async (sink, i) => {
@@ -63,6 +65,7 @@ export async function runDeliverStep(
             deps.now(),
           );
           if (!giveUp) outcome.pending.push(key);
+          else if (sink.providesLink) linkFailures++;
           return;
         }
         if (found.ref !== null) {
@@ -103,14 +106,16 @@ export async function runDeliverStep(
       );
       deps.metrics.deliveries.inc({ sink: sink.name, outcome: permanent ? "failed" : "retry" });
       deps.log[permanent ? "error" : "warn"]({ sink: sink.name, err: result.error }, "delivery failed");
+      if (permanent && sink.providesLink) linkFailures++;
       if (!permanent) {
         outcome.pending.push(key);
         outcome.retryAfterMs = Math.max(outcome.retryAfterMs ?? 0, result.retryAfterMs ?? 0) || undefined;
       }
     }),
   );
-  if (newLinks > 0 && event === "opened" && deps.sinks.some((sink) => sink.update)) {
-    // Messages posted in this pass were rendered without the new link: edit them in a job of their own.
+  if (newLinks + linkFailures > 0 && event === "opened" && deps.sinks.some((sink) => sink.update)) {
+    // Messages posted in this pass were rendered without the new link (or the reason a link will never come,
+    // issue 8: a failed autofix alerts on Discord): edit them in a job of their own.
     await deps.store.enqueueJob(incident.id, "update", deps.now(), deps.now());
   }
   return outcome;

@@ -18,6 +18,7 @@ import { createWorker } from "../../src/pipeline/worker.js";
 import { createDiscordSink } from "../../src/sinks/discord/discord-sink.js";
 import { createGithubSink } from "../../src/sinks/github/github-sink.js";
 import { routeSink } from "../../src/sinks/routing.js";
+import type { Sink } from "../../src/sinks/sink.js";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 import { prng } from "./dispatch-incident.js";
@@ -57,7 +58,8 @@ function killable<T extends object>(target: T, state: { killed: boolean }): T {
 /** Build a world; `cleanup` collects what the test must close afterwards. */
 export async function world(
   cleanup: Array<() => Promise<unknown>>,
-  options: { failRate?: number; ratePerHour?: number } = {},
+  /** `extraSinks`: scripted sinks every process delivers to besides Discord and GitHub (an autofix stand-in). */
+  options: { failRate?: number; ratePerHour?: number; extraSinks?: Sink[] } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "ai-monitor-dispatch-"));
   let now = Date.now();
@@ -99,6 +101,7 @@ export async function world(
         }),
         routes.github,
       ),
+      ...(options.extraSinks ?? []),
     ];
     const metrics = createMetrics();
     const worker = createWorker(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hostileIncident, makeIncident } from "../../../test/helpers/dispatch-incident.js";
 import { discordErrors } from "../../../test/helpers/fake-discord.js";
+import type { Delivery } from "../../domain/types.js";
 import { grafanaExploreLink } from "../grafana-explore.js";
 import { buildDiscordMessage, SEVERITY_COLOURS } from "./payload.js";
 import { discordCode, discordText, ZWSP } from "./safe-text.js";
@@ -78,6 +79,53 @@ describe("Discord payload", () => {
     expect(links).toContain("[Draft PR #13](https://github.com/acme/server/pull/13)");
     expect(links).toContain("[Runbook](https://runbooks.example/AI_003)");
     expect(embed?.url).toBe("https://github.com/acme/server/issues/12");
+  });
+
+  it("says why auto-fix was not applied when its attempt failed for good, and only then", () => {
+    const autofix = (patch: Partial<Delivery>): Delivery => ({
+      sink: "autofix",
+      state: "failed",
+      attempts: 1,
+      remoteRef: null,
+      lastError: "denied: the edit touches src/main.rs, outside the allowed files",
+      updatedAt: 0,
+      ...patch,
+    });
+    const field = (deliveries: Delivery[]) =>
+      buildDiscordMessage(makeIncident({ deliveries }), { exploreUrl: null }).embeds[0]?.fields?.find(
+        (f) => f.name === "Auto-fix: not applied",
+      );
+
+    expect(field([autofix({})])?.value).toBe(
+      "denied: the edit touches src/main.rs, outside the allowed files",
+    );
+    // Never sent to autofix, still trying, or a PR opened (its link says it): no such field.
+    expect(field([])).toBeUndefined();
+    expect(field([autofix({ state: "pending", lastError: "429 from GitHub" })])).toBeUndefined();
+    expect(field([autofix({ state: "sending" })])).toBeUndefined();
+    const opened = autofix({ state: "sent", remoteRef: "https://github.com/acme/server/pull/13" });
+    expect(field([opened])).toBeUndefined();
+    const [embed] = buildDiscordMessage(makeIncident({ deliveries: [opened] }), { exploreUrl: null }).embeds;
+    expect(embed?.fields?.find((f) => f.name === "Links")?.value).toContain(
+      "[Draft PR #13](https://github.com/acme/server/pull/13)",
+    );
+    expect(field([autofix({ lastError: null })])?.value).toBe("no reason recorded");
+  });
+
+  it("keeps an untrusted, long autofix reason inert and within Discord's limits", () => {
+    const reason = `tests failed: @everyone see [here](https://evil.example/x) ${"x".repeat(3000)}`;
+    const incident = makeIncident({
+      deliveries: [
+        { sink: "autofix", state: "failed", attempts: 1, remoteRef: null, lastError: reason, updatedAt: 0 },
+      ],
+    });
+    const message = buildDiscordMessage(incident, { exploreUrl: null });
+    const value = message.embeds[0]?.fields?.find((f) => f.name === "Auto-fix: not applied")?.value ?? "";
+    expect(value).toMatch(/^tests failed: @\u200beveryone see \\\[here\\\]\\\(https:\u200b\/\/evil/);
+    expect(value).not.toMatch(/https?:\/\//);
+    expect([...value].length).toBeLessThanOrEqual(500);
+    expect(value.endsWith("…")).toBe(true);
+    expect(discordErrors(message)).toBeNull();
   });
 
   it("turns green with the resolution time once resolved", () => {

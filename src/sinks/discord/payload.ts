@@ -1,6 +1,7 @@
 /**
  * Pure: the Discord message for an incident. One embed, coloured by severity (green once resolved), with the
- * diagnosis in the description and the facts in fields; links to Grafana Explore, the GitHub issue and the PR.
+ * diagnosis in the description and the facts in fields; links to Grafana Explore, the GitHub issue and the PR
+ * (or, when autofix failed for good, why there is no PR).
  * Every text from the incident is untrusted and goes through safe-text; the message is then fitted to the limits.
  * @see https://discord.com/developers/docs/resources/message#embed-object
  */
@@ -61,6 +62,21 @@ export function incidentLinks(incident: Incident, exploreUrl: string | null): Al
   return links;
 }
 
+/** Longest autofix refusal shown: the reason is one line (policy, cap, test failure), not a log. */
+const MAX_AUTOFIX_REASON = 500;
+
+/**
+ * Pure: the alert field for an autofix attempt that failed for good (issue 8: a failure alerts on Discord), null
+ * when autofix succeeded (the "Draft PR" link says it), is still running, or was never asked (no record).
+ */
+export function autofixFailureField(incident: Incident): DiscordField | null {
+  const delivery = incident.deliveries.find((d) => d.sink === "autofix");
+  if (delivery?.state !== "failed") return null;
+  // The reason may quote the code or the log line the edit came from: untrusted, like every incident text.
+  const reason = discordText(delivery.lastError ?? "", true) || "no reason recorded";
+  return { name: "Auto-fix: not applied", value: truncateCodePoints(reason, MAX_AUTOFIX_REASON) };
+}
+
 const unix = (ms: number) => Math.floor(ms / 1000);
 const when = (ms: number) => `<t:${unix(ms)}:f> (<t:${unix(ms)}:R>)`;
 
@@ -107,6 +123,8 @@ function fields(incident: Incident, links: AlertLink[]): DiscordField[] {
     value: d ? `$${d.costUsd.toFixed(4)} (${discordPlain(d.by).slice(0, 60)})` : "$0.0000",
     inline: true,
   });
+  const autofix = autofixFailureField(incident);
+  if (autofix) out.push(autofix);
   const linkValue = linksValue(links);
   if (linkValue) out.push({ name: "Links", value: linkValue });
   return out;

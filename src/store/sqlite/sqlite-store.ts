@@ -95,10 +95,11 @@ function bindOperations(db: Database.Database) {
     }).immediate,
 
     resolve: db.transaction((fingerprint: string, resolvedAt: number, now: number): string | null => {
-      const open = s.latestOpen.get(fingerprint);
-      if (!open) return null;
-      s.markResolved.run(resolvedAt, open.id);
-      return String(s.insertJob.run(open.id, "resolved", now, now).lastInsertRowid);
+      // Same rule as PostgreSQL's resolveTx: a repeated resolution must not close older open incidents too.
+      const target = s.toResolve.get({ fingerprint, resolvedAt });
+      if (target?.status !== "open") return null;
+      s.markResolved.run(resolvedAt, target.id);
+      return String(s.insertJob.run(target.id, "resolved", now, now).lastInsertRowid);
     }).immediate,
 
     getOffset: (dev: number, ino: number) => {

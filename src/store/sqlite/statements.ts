@@ -28,9 +28,14 @@ export function prepareStatements(db: Database.Database) {
        VALUES (@dev, @ino, @path, @offset, @headHash, @headLen)
        ON CONFLICT (dev, ino) DO UPDATE SET path = excluded.path, offset = excluded.offset,
        head_hash = excluded.head_hash, head_len = excluded.head_len`),
-    latestOpen: db.prepare<[string], { id: number }>(
-      `SELECT id FROM incidents WHERE fingerprint = ? AND status = 'open'
-       ORDER BY first_seen DESC, id DESC LIMIT 1`,
+    /**
+     * The incident a resolution applies to: one already resolved at that same instant wins (the resolution was
+     * delivered twice, e.g. to several replicas, and is then ignored), else the newest open one.
+     */
+    toResolve: db.prepare<[{ fingerprint: string; resolvedAt: number }], { id: number; status: string }>(
+      `SELECT id, status FROM incidents WHERE fingerprint = @fingerprint
+       AND (status = 'open' OR resolved_at = @resolvedAt)
+       ORDER BY status = 'resolved' DESC, first_seen DESC, id DESC LIMIT 1`,
     ),
     markResolved: p("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?"),
     dueJobs: db.prepare<[{ now: number; limit: number }], { id: number }>(

@@ -48,13 +48,15 @@ program
   .option("--insecure", "allow a non-loopback listen address without a webhook token", false)
   .action(async (opts) => {
     const config = configOrExit(opts.config, { listen: opts.listen, "watch.paths": opts.watch });
-    const server = await startServe(
-      config,
-      { fromBeginning: opts.fromBeginning, insecure: opts.insecure },
-      io,
-    );
+    // Handlers go in before start-up: a SIGTERM during start-up (a deploy, a supervisor) still shuts down cleanly.
+    let server: Awaited<ReturnType<typeof startServe>> | null = null;
+    let requested: string | null = null;
     const shutdown = (signal: string) => {
       log.info({ signal }, "signal received");
+      if (!server) {
+        requested = signal;
+        return;
+      }
       server.stop().then(
         () => process.exit(0),
         (err) => {
@@ -65,6 +67,8 @@ program
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
+    server = await startServe(config, { fromBeginning: opts.fromBeginning, insecure: opts.insecure }, io);
+    if (requested) shutdown(requested);
   });
 
 program

@@ -3,10 +3,10 @@
  * grouped by error_code/target and delivered to our receiver with the bearer token; resolutions follow; a 503
  * makes Alertmanager retry, and the retry creates no duplicate.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import net, { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -20,6 +20,9 @@ import { createMetrics } from "../src/metrics.js";
 import { createIntake } from "../src/pipeline/intake.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
+import { type LoggedChild, spawnLogged } from "./helpers/logged-child.js";
+import { freePort } from "./helpers/stack-tools.js";
+import { until } from "./helpers/wait.js";
 
 const ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
 const AMTOOL = "/usr/bin/amtool";
@@ -40,38 +43,18 @@ interface Received {
 let dir: string;
 let store: Store;
 let receiver: ServerType;
-let alertmanager: ChildProcess | null = null;
+let alertmanager: LoggedChild | null = null;
 let alertmanagerUrl: string;
-let alertmanagerLog = "";
 const received: Received[] = [];
 /** groupKeys whose first POST the receiver answers 503 (after storing: the answer is what gets lost). */
 const failFirstPostOf = new Set<string>();
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Poll `probe` until it returns a value other than undefined, or fail with `what` after WAIT_MS. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `timed out waiting for ${what} (${String(last ?? "")})\nalertmanager log:\n${alertmanagerLog}`,
-  );
-}
+/** How long to wait for Alertmanager and its deliveries; a timeout shows Alertmanager's log. */
+const waiting = {
+  timeoutMs: WAIT_MS,
+  intervalMs: 100,
+  context: () => `alertmanager log:\n${alertmanager?.log() ?? ""}`,
+};
 
 /** The Alertmanager config under test, as an operator would write it (see README). */
 const alertmanagerYaml = (receiverUrl: string) => `
@@ -128,37 +111,27 @@ beforeAll(async () => {
   await fs.writeFile(configFile, alertmanagerYaml(`http://127.0.0.1:${receiverPort}/webhook/alertmanager`));
   const port = await freePort();
   alertmanagerUrl = `http://127.0.0.1:${port}`;
-  alertmanager = spawn(
-    ALERTMANAGER,
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${path.join(dir, "am-data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--cluster.listen-address=",
-      "--log.level=debug",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+  alertmanager = spawnLogged(ALERTMANAGER, [
+    `--config.file=${configFile}`,
+    `--storage.path=${path.join(dir, "am-data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--cluster.listen-address=",
+    "--log.level=debug",
+  ]);
+  await until(
+    "Alertmanager to be ready",
+    async () => {
+      if (alertmanager?.child.exitCode !== null)
+        throw new Error(`alertmanager exited with ${alertmanager?.child.exitCode}`);
+      const res = await fetch(`${alertmanagerUrl}/-/ready`).catch(() => null);
+      return res?.ok ? true : undefined;
+    },
+    waiting,
   );
-  alertmanager.stderr?.on("data", (chunk: Buffer) => {
-    alertmanagerLog = (alertmanagerLog + chunk.toString()).slice(-20_000);
-  });
-  await waitFor("Alertmanager to be ready", async () => {
-    if (alertmanager?.exitCode !== null)
-      throw new Error(`alertmanager exited with ${alertmanager?.exitCode}`);
-    const res = await fetch(`${alertmanagerUrl}/-/ready`).catch(() => null);
-    return res?.ok ? true : undefined;
-  });
 }, 30_000);
 
 afterAll(async () => {
-  const child = alertmanager;
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await alertmanager?.stop();
   if (receiver) await new Promise((resolve) => receiver.close(resolve));
   await store?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -189,10 +162,14 @@ const storedOf = async (fingerprints: string[]) =>
 
 /** The stored incidents of these fingerprints, once their counts add up to `totalCount`. */
 async function incidentsOf(fingerprints: string[], totalCount: number): Promise<Incident[]> {
-  return waitFor(`incidents for ${fingerprints.join(", ")}`, async () => {
-    const all = await storedOf(fingerprints);
-    return all.reduce((sum, i) => sum + i.count, 0) >= totalCount ? all : undefined;
-  });
+  return until(
+    `incidents for ${fingerprints.join(", ")}`,
+    async () => {
+      const all = await storedOf(fingerprints);
+      return all.reduce((sum, i) => sum + i.count, 0) >= totalCount ? all : undefined;
+    },
+    waiting,
+  );
 }
 
 const byFingerprint = (incidents: Incident[]) =>
@@ -234,10 +211,14 @@ describe("real Alertmanager -> webhook", () => {
 
     const endsAt = new Date().toISOString();
     await postAlerts(alerts, startsAt, endsAt);
-    const resolved = await waitFor("resolutions", async () => {
-      const all = await storedOf(fingerprints);
-      return all.every((i) => i.status === "resolved") ? all : undefined;
-    });
+    const resolved = await until(
+      "resolutions",
+      async () => {
+        const all = await storedOf(fingerprints);
+        return all.every((i) => i.status === "resolved") ? all : undefined;
+      },
+      waiting,
+    );
     expect(resolved).toHaveLength(3);
     for (const incident of resolved) expect(incident.resolvedAt).toBe(Date.parse(endsAt));
     expect(received.every((r) => r.status === 200)).toBe(true);
@@ -257,8 +238,11 @@ describe("real Alertmanager -> webhook", () => {
     for (const group of groups) failFirstPostOf.add(group);
     await postAlerts(alerts, new Date().toISOString());
     // Wait for the retry to be answered 200, not just for the first (stored, then "lost") delivery.
-    await waitFor("Alertmanager's retries", async () =>
-      groups.every((g) => received.some((r) => r.groupKey === g && r.status === 200)) ? true : undefined,
+    await until(
+      "Alertmanager's retries",
+      async () =>
+        groups.every((g) => received.some((r) => r.groupKey === g && r.status === 200)) ? true : undefined,
+      waiting,
     );
     for (const group of groups) {
       expect(received.filter((r) => r.groupKey === group)[0]?.status).toBe(503);

@@ -6,16 +6,11 @@
  * it (a replica, or this one after a restart) is capped too, until the 24-hour window moves on.
  */
 import { readFileSync } from "node:fs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ProposedEdit } from "../src/domain/types.js";
 import { eventToSignal, parseTracingLine } from "../src/ingest/tracing-json.js";
 import { cargoAvailable } from "./helpers/autofix-repo.js";
-import {
-  type AutofixWorld,
-  autofixWorld,
-  type IncidentPatch,
-  RAISE_TIMEOUT,
-} from "./helpers/autofix-world.js";
+import { type IncidentPatch, RAISE_TIMEOUT, useAutofixWorlds } from "./helpers/autofix-world.js";
 import { TRACING_SHAPES } from "./helpers/dispatch-incident.js";
 
 const cargo = await cargoAvailable();
@@ -25,15 +20,7 @@ beforeAll(() => {
   if (!cargo.ok && process.env.CI === "true") throw new Error(`CI=true but ${cargo.reason}`);
 });
 
-const worlds: AutofixWorld[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.close();
-});
-async function world(options = {}) {
-  const w = await autofixWorld(options);
-  worlds.push(w);
-  return w;
-}
+const world = useAutofixWorlds();
 
 /** The incident line 10 of the shared fixture produces: an injected instruction, mentions, a link, a secret. */
 function hostileSignal(): IncidentPatch["signal"] {

@@ -4,7 +4,7 @@
  * A passing fix becomes a pushed branch and a draft PR linked from the alert; a fix that breaks a test leaves
  * nothing behind but the recorded failure; the user's checkout is identical before and after.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createAutofixGithub } from "../src/autofix/pr.js";
 import { autofixSuccessRate, createPrTracker } from "../src/autofix/pr-tracking.js";
 import { incidentToJson } from "../src/http/incident-json.js";
@@ -13,20 +13,12 @@ import { incidentLinks } from "../src/sinks/discord/payload.js";
 import { createGithubClient } from "../src/sinks/github/github-client.js";
 import { mergeFakePull } from "./helpers/autofix-fake-pulls.js";
 import { cargoAvailable } from "./helpers/autofix-repo.js";
-import { type AutofixWorld, autofixWorld, RAISE_TIMEOUT } from "./helpers/autofix-world.js";
+import { type AutofixWorld, RAISE_TIMEOUT, useAutofixWorlds } from "./helpers/autofix-world.js";
 
 const cargo = await cargoAvailable();
 if (!cargo.ok && process.env.CI !== "true") console.warn(`autofix-pr.test.ts: skipping, ${cargo.reason}`);
 
-const worlds: AutofixWorld[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.close();
-});
-async function world(options = {}) {
-  const w = await autofixWorld(options);
-  worlds.push(w);
-  return w;
-}
+const world = useAutofixWorlds();
 
 const worktreeCount = async (w: AutofixWorld) =>
   (await w.repo.git(w.repo.work, ["worktree", "list", "--porcelain"]))

@@ -6,21 +6,16 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { createContextGatherer } from "../src/context/context.js";
 import { type BudgetLimits, createBudgetGuard } from "../src/diagnose/budget.js";
 import { loadCatalog } from "../src/diagnose/catalog.js";
 import { createClaudeDiagnoser } from "../src/diagnose/claude.js";
-import type { Signal } from "../src/domain/types.js";
 import { eventToSignal, parseTracingLine } from "../src/ingest/tracing-json.js";
 import { silentLogger } from "../src/log.js";
-import { createMetrics } from "../src/metrics.js";
-import { createIntake } from "../src/pipeline/intake.js";
-import { createWorker } from "../src/pipeline/worker.js";
 import { createConsoleSink } from "../src/sinks/console.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { type FakeAnthropic, startFakeAnthropic } from "./helpers/fake-anthropic.js";
+import { captureOutput, codeSignal, wirePipeline } from "./helpers/in-process-pipeline.js";
 
 const T0 = Date.parse("2026-11-26T09:16:00Z");
 const fakes: FakeAnthropic[] = [];
@@ -28,21 +23,7 @@ afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
 
-function signal(code: string, patch: Partial<Signal> = {}): Signal {
-  return {
-    fingerprint: `${code}:server::x`,
-    errorCode: code,
-    target: "server::x",
-    level: "ERROR",
-    message: `${code} happened`,
-    timestampMs: T0 - 1000,
-    requestId: null,
-    fields: {},
-    source: "file",
-    count: 1,
-    ...patch,
-  };
-}
+const signal = (code: string) => codeSignal(code, T0 - 1000);
 
 async function setup(
   options: { ratePerHour?: number; budget?: Partial<BudgetLimits>; maxRetries?: number } = {},
@@ -53,14 +34,9 @@ async function setup(
     path: join(mkdtempSync(join(tmpdir(), "ai-monitor-claude-")), "db.sqlite"),
   });
   await store.init();
-  const out = new PassThrough();
-  let printed = "";
-  out.on("data", (d) => {
-    printed += d;
-  });
+  const { out, printed } = captureOutput();
   const now = () => T0;
   const log = silentLogger();
-  const metrics = createMetrics();
   const catalog = await loadCatalog(null);
   const diagnoser = createClaudeDiagnoser({
     apiKey: "sk-ant-test",
@@ -80,31 +56,22 @@ async function setup(
     limits: { dailyUsd: 2, monthlyUsd: 30, ...options.budget },
     now,
   });
-  const worker = createWorker(
+  const { worker, intake, metrics } = wirePipeline(
     {
       store,
       sinks: [createConsoleSink({ out, colour: false })],
-      metrics,
       log,
       now,
       catalog,
       diagnoser,
       budget,
-      context: createContextGatherer({ providers: [], timeoutMs: 1000, log }),
       ratePerHour: options.ratePerHour ?? 10,
     },
-    { owner: "test:1:c", leaseMs: 30_000, pollMs: 50, maxAttempts: 3, concurrency: 1 },
+    { owner: "test:1:c", maxAttempts: 3, concurrency: 1 },
   );
-  const intake = createIntake({
-    store,
-    metrics,
-    now,
-    policy: { windowMs: 5 * 60_000, maxAgeMs: 3_600_000 },
-    wake: () => {},
-  });
   const skips = async (reason: string) =>
     (await metrics.diagnosisSkips.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
-  return { fake, store, worker, intake, printed: () => printed, skips };
+  return { fake, store, worker, intake, printed, skips };
 }
 
 const call = (at: number, costUsd: number) => ({

@@ -11,14 +11,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { previewIncident } from "../src/commands/context.js";
 import { type ContextConfigSource, createDefaultContextGatherer } from "../src/context/create-gatherer.js";
 import { loadCatalog } from "../src/diagnose/catalog.js";
-import { createOfflineDiagnoser } from "../src/diagnose/offline.js";
 import { eventToSignal, parseTracingLine } from "../src/ingest/tracing-json.js";
 import { silentLogger } from "../src/log.js";
-import { createMetrics } from "../src/metrics.js";
-import { createIntake } from "../src/pipeline/intake.js";
-import { createWorker } from "../src/pipeline/worker.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { type FakeLoki, startFakeLoki } from "./helpers/fake-loki.js";
+import { wirePipeline } from "./helpers/in-process-pipeline.js";
 import { copyRustFixture } from "./helpers/rust-fixture-repo.js";
 
 const SEED_ERROR = readFileSync(
@@ -128,34 +125,15 @@ describe("context when Loki is unwell", () => {
     const store = createSqliteStore({ path: join(dir, "db.sqlite") });
     await store.init();
     const log = silentLogger();
-    const metrics = createMetrics();
-    const catalog = await loadCatalog(null);
     const now = () => Date.parse("2026-11-26T09:15:00Z");
     const context = createDefaultContextGatherer({
       config: { ...config({ url: fake.url, timeout: "5s" }), context: { timeout: "250ms" } },
       log,
     });
-    const worker = createWorker(
-      {
-        store,
-        sinks: [],
-        metrics,
-        log,
-        now,
-        catalog,
-        diagnoser: createOfflineDiagnoser({ catalog }),
-        context,
-        ratePerHour: 10,
-      },
-      { owner: "test:1:ctx", leaseMs: 30_000, pollMs: 50, maxAttempts: 3, concurrency: 1 },
+    const { worker, intake } = wirePipeline(
+      { store, sinks: [], log, now, catalog: await loadCatalog(null), context, ratePerHour: 10 },
+      { owner: "test:1:ctx", maxAttempts: 3, concurrency: 1 },
     );
-    const intake = createIntake({
-      store,
-      metrics,
-      now,
-      policy: { windowMs: 300_000, maxAgeMs: 3_600_000 },
-      wake: () => {},
-    });
     await intake.ingest([seedSignal()]);
     expect(await worker.drain()).toBe(1);
     const [incident] = await store.listIncidents({ limit: 1 });

@@ -5,39 +5,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createContextGatherer } from "../src/context/context.js";
 import { loadCatalog } from "../src/diagnose/catalog.js";
-import { createOfflineDiagnoser } from "../src/diagnose/offline.js";
-import type { Incident, Signal } from "../src/domain/types.js";
-import { silentLogger } from "../src/log.js";
-import { createMetrics } from "../src/metrics.js";
-import { createIntake } from "../src/pipeline/intake.js";
-import { createWorker } from "../src/pipeline/worker.js";
+import type { Incident } from "../src/domain/types.js";
 import { createConsoleSink } from "../src/sinks/console.js";
 import { createJsonlSink } from "../src/sinks/jsonl.js";
 import type { SendResult, Sink } from "../src/sinks/sink.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import { captureOutput, codeSignal as signal, wirePipeline } from "./helpers/in-process-pipeline.js";
 import { readJsonl } from "./helpers/serve-process.js";
 
 const T0 = Date.parse("2026-11-26T09:00:00Z");
-
-function signal(code: string, atMs: number, patch: Partial<Signal> = {}): Signal {
-  return {
-    fingerprint: `${code}:server::x`,
-    errorCode: code,
-    target: "server::x",
-    level: "ERROR",
-    message: `${code} happened`,
-    timestampMs: atMs,
-    requestId: null,
-    fields: {},
-    source: "file",
-    count: 1,
-    ...patch,
-  };
-}
 
 /** A sink whose answers are scripted per call. */
 function scriptedSink(answers: SendResult[]): Sink & { calls: Incident[] } {
@@ -59,38 +37,14 @@ async function setup(options: { ratePerHour?: number; extraSinks?: Sink[] } = {}
   const clock = () => now;
   const store = createSqliteStore({ path: join(dir, "db.sqlite") });
   await store.init();
-  const out = new PassThrough();
-  let printed = "";
-  out.on("data", (d) => {
-    printed += d;
-  });
+  const { out, printed } = captureOutput();
   const jsonlPath = join(dir, "incidents.jsonl");
   const jsonl = createJsonlSink({ path: jsonlPath, now: clock });
   const sinks = [createConsoleSink({ out, colour: false }), jsonl, ...(options.extraSinks ?? [])];
-  const metrics = createMetrics();
-  const log = silentLogger();
-  const catalog = await loadCatalog(null);
-  const worker = createWorker(
-    {
-      store,
-      sinks,
-      metrics,
-      log,
-      now: clock,
-      catalog,
-      diagnoser: createOfflineDiagnoser({ catalog }),
-      context: createContextGatherer({ providers: [], timeoutMs: 1000, log }),
-      ratePerHour: options.ratePerHour ?? 10,
-    },
-    { owner: "test:1:a", leaseMs: 30_000, pollMs: 50, maxAttempts: 3, concurrency: 2 },
+  const { worker, intake, metrics } = wirePipeline(
+    { store, sinks, now: clock, catalog: await loadCatalog(null), ratePerHour: options.ratePerHour ?? 10 },
+    { owner: "test:1:a", maxAttempts: 3, concurrency: 2 },
   );
-  const intake = createIntake({
-    store,
-    metrics,
-    now: clock,
-    policy: { windowMs: 5 * 60_000, maxAgeMs: 3_600_000 },
-    wake: () => {},
-  });
   return {
     store,
     intake,
@@ -98,7 +52,7 @@ async function setup(options: { ratePerHour?: number; extraSinks?: Sink[] } = {}
     jsonlPath,
     jsonl,
     metrics,
-    printed: () => printed,
+    printed,
     advance: (ms: number) => {
       now += ms;
     },

@@ -13,6 +13,7 @@ import { LOCK_NS, lockKey } from "../src/store/postgres/lock-keys.js";
 import { createPostgresStore } from "../src/store/postgres/postgres-store.js";
 import type { Store } from "../src/store/store.js";
 import { adminQuery, createTestSchema, PG_URL, skipWithoutPostgres } from "./helpers/postgres.js";
+import { until } from "./helpers/wait.js";
 import { makeSignal } from "./store-contract.js";
 
 const skip = await skipWithoutPostgres("postgres-reconnect.test.ts");
@@ -50,12 +51,8 @@ async function setup() {
 const alert = (i: number) =>
   makeSignal({ fingerprint: `E${i}:app`, source: "alertmanager", dedupKey: `alertmanager:${i}:${T0}` });
 
-async function until(check: () => Promise<boolean>, what: string) {
-  for (const deadline = Date.now() + 10_000; !(await check()); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Poll a boolean check every 20 ms for at most 10 s. */
+const poll = { timeoutMs: 10_000, intervalMs: 20 };
 
 describe.skipIf(skip)("postgres store: reconnects", () => {
   it("survives its idle connections being terminated and carries on with fresh ones", async () => {
@@ -65,8 +62,9 @@ describe.skipIf(skip)("postgres store: reconnects", () => {
       expect(await t.terminate()).toBeGreaterThan(0);
       // The idle clients get the server's FATAL: without the pool's error handler this process would die.
       await until(
-        async () => t.logs.some((l) => l.includes("idle PostgreSQL connection lost")),
         "the pool error",
+        () => t.logs.some((l) => l.includes("idle PostgreSQL connection lost")) || undefined,
+        poll,
       );
       await expect(t.store.ping()).resolves.toBeUndefined();
       expect((await t.store.ingest([alert(2)], policy)).map((o) => o.kind)).toEqual(["new"]);
@@ -88,13 +86,17 @@ describe.skipIf(skip)("postgres store: reconnects", () => {
         lockKey("E7:app"),
       ]);
       const pending = t.store.ingest([alert(7)], policy);
-      await until(async () => {
-        const rows = await adminQuery(
-          "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
-          [t.app],
-        );
-        return rows.length > 0;
-      }, "the ingest to wait for the lock");
+      await until(
+        "the ingest to wait for the lock",
+        async () => {
+          const rows = await adminQuery(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+            [t.app],
+          );
+          return rows.length > 0 || undefined;
+        },
+        poll,
+      );
       expect(await t.terminate()).toBeGreaterThan(0);
       await admin.query("SELECT pg_advisory_unlock_all()");
       expect((await pending).map((o) => o.kind)).toEqual(["new"]);

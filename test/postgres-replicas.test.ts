@@ -19,6 +19,7 @@ import {
   type TestSchema,
 } from "./helpers/postgres.js";
 import { readJsonl, type ServeProcess, startServe } from "./helpers/serve-process.js";
+import { until } from "./helpers/wait.js";
 
 const skip = await skipWithoutPostgres("postgres-replicas.test.ts");
 const FINGERPRINTS = 100;
@@ -90,13 +91,6 @@ async function inParallel<T>(tasks: Array<() => Promise<T>>, limit: number): Pro
   return results;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const count = async (sql: string, params: unknown[] = []) =>
   (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
 const openedLines = () => readJsonl(jsonl).filter((line) => line.event === "opened");
@@ -157,9 +151,10 @@ describe.skipIf(skip)("three serve replicas sharing one PostgreSQL schema", () =
     expect(answers.reduce((sum, a) => sum + a.duplicates, 0)).toBe(2 * total);
 
     await until(
-      async () => openedLines().length >= FINGERPRINTS && (await count(`${schema.name}.jobs`)) === 0,
-      20_000,
       "every incident to be delivered",
+      async () =>
+        (openedLines().length >= FINGERPRINTS && (await count(`${schema.name}.jobs`)) === 0) || undefined,
+      { timeoutMs: 20_000, intervalMs: 50 },
     );
     const incidents = await adminQuery<{ id: string; fingerprint: string; count: string; diagnosis: string }>(
       `SELECT id, fingerprint, count, diagnosis::text AS diagnosis FROM ${schema.name}.incidents ORDER BY id`,
@@ -197,9 +192,9 @@ describe.skipIf(skip)("three serve replicas sharing one PostgreSQL schema", () =
       c.child.kill("SIGSTOP");
       for (const body of wave) expect((await post(victim, body)).accepted).toBe(3);
       await until(
-        async () => (await count(`${schema.name}.jobs WHERE lease_owner LIKE $1`, [owner])) > 0,
-        10_000,
         "the victim to lease jobs",
+        async () => (await count(`${schema.name}.jobs WHERE lease_owner LIKE $1`, [owner])) > 0 || undefined,
+        { timeoutMs: 10_000, intervalMs: 50 },
       );
       held = await adminQuery(
         `SELECT id, incident_id, lease_until FROM ${schema.name}.jobs WHERE lease_owner LIKE $1`,
@@ -219,9 +214,10 @@ describe.skipIf(skip)("three serve replicas sharing one PostgreSQL schema", () =
 
     const expected = FINGERPRINTS + wave.length;
     await until(
-      async () => openedLines().length >= expected && (await count(`${schema.name}.jobs`)) === 0,
-      20_000,
       "the survivors to finish the victim's work",
+      async () =>
+        (openedLines().length >= expected && (await count(`${schema.name}.jobs`)) === 0) || undefined,
+      { timeoutMs: 20_000, intervalMs: 50 },
     );
     const lines = openedLines();
     expect(lines).toHaveLength(expected);

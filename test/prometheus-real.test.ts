@@ -5,12 +5,12 @@
  * series exist (at 0: no LLM is wired here, the diagnosis is offline), the rules evaluate cleanly, and every
  * PromQL query of the overview dashboard runs.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LoggedChild, spawnLogged } from "./helpers/logged-child.js";
 import { readJsonl, type ServeProcess, startServe } from "./helpers/serve-process.js";
 import {
   binaryGate,
@@ -21,6 +21,7 @@ import {
   repoPath,
   substituteVariables,
 } from "./helpers/stack-tools.js";
+import { until } from "./helpers/wait.js";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 const WAIT_MS = 20_000;
@@ -28,9 +29,8 @@ const gate = binaryGate("prometheus-real.test.ts", [{ bin: PROMETHEUS, debianPac
 
 let dir: string;
 let serve: ServeProcess | null = null;
-let prometheus: ChildProcess | null = null;
+let prometheus: LoggedChild | null = null;
 let prometheusUrl: string;
-let prometheusLog = "";
 let logFile: string;
 let jsonl: string;
 
@@ -47,21 +47,12 @@ async function query(expr: string): Promise<Sample[]> {
   return body.data!.result;
 }
 
-/** Poll `probe` until it returns something other than undefined, or fail after WAIT_MS with `what`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (${String(last ?? "")})\nprometheus log:\n${prometheusLog}`);
-}
+/** How long to wait for Prometheus or ai-monitor; a timeout shows Prometheus' log. */
+const waiting = {
+  timeoutMs: WAIT_MS,
+  intervalMs: 200,
+  context: () => `prometheus log:\n${prometheus?.log() ?? ""}`,
+};
 
 const errorLine = (code: string, target: string, i: number) =>
   `${JSON.stringify({
@@ -102,21 +93,16 @@ beforeAll(async () => {
       `rule_files:\n  - ${JSON.stringify(repoPath("prometheus/rules/ai-monitor.rules.yml"))}\n` +
       `scrape_configs:\n  - job_name: ai-monitor\n    static_configs:\n      - targets: [${JSON.stringify(target)}]\n`,
   );
-  prometheus = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${promConfig}`,
-      `--storage.tsdb.path=${join(dir, "tsdb")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  prometheus.stderr?.on("data", (chunk: Buffer) => {
-    prometheusLog = (prometheusLog + chunk.toString()).slice(-20_000);
-  });
-  await until("ai-monitor scraped", async () =>
-    (await single('up{job="ai-monitor"}')) === 1 ? true : undefined,
+  prometheus = spawnLogged(PROMETHEUS, [
+    `--config.file=${promConfig}`,
+    `--storage.tsdb.path=${join(dir, "tsdb")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--log.level=warn",
+  ]);
+  await until(
+    "ai-monitor scraped",
+    async () => ((await single('up{job="ai-monitor"}')) === 1 ? true : undefined),
+    waiting,
   );
 
   // Three fingerprints, two lines each: three incidents, three duplicates.
@@ -127,28 +113,29 @@ beforeAll(async () => {
   ];
   for (let i = 0; i < 2; i++)
     for (const [code, target] of codes) appendFileSync(logFile, errorLine(code, target, i));
-  await until("three incidents delivered", async () => (readJsonl(jsonl).length >= 3 ? true : undefined));
+  await until(
+    "three incidents delivered",
+    async () => (readJsonl(jsonl).length >= 3 ? true : undefined),
+    waiting,
+  );
 }, 60_000);
 
 afterAll(async () => {
-  const child = prometheus;
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await prometheus?.stop();
   if (serve && serve.child.exitCode === null) await serve.terminate();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("Prometheus scraping a running ai-monitor", () => {
   it.skipIf(gate.skip)("the detection histogram has the three incidents, well under 5 minutes", async () => {
-    const count = await until("three detections scraped", async () => {
-      const n = await single("sum(ai_monitor_detection_seconds_count)");
-      return n !== undefined && n >= 3 ? n : undefined;
-    });
+    const count = await until(
+      "three detections scraped",
+      async () => {
+        const n = await single("sum(ai_monitor_detection_seconds_count)");
+        return n !== undefined && n >= 3 ? n : undefined;
+      },
+      waiting,
+    );
     expect(count).toBe(3);
     const p95 = await single("histogram_quantile(0.95, sum by (le) (ai_monitor_detection_seconds_bucket))");
     expect(p95).toBeGreaterThan(0);
@@ -157,10 +144,14 @@ describe("Prometheus scraping a running ai-monitor", () => {
   });
 
   it.skipIf(gate.skip)("the notify histogram counts the deliveries", async () => {
-    const notified = await until("notifications scraped", async () => {
-      const n = await single("sum(ai_monitor_notify_seconds_count)");
-      return n !== undefined && n >= 3 ? n : undefined;
-    });
+    const notified = await until(
+      "notifications scraped",
+      async () => {
+        const n = await single("sum(ai_monitor_notify_seconds_count)");
+        return n !== undefined && n >= 3 ? n : undefined;
+      },
+      waiting,
+    );
     expect(notified).toBe(3);
     expect(await single('sum(ai_monitor_deliveries_total{sink="jsonl", outcome="ok"})')).toBe(3);
   });
@@ -198,12 +189,16 @@ describe("Prometheus scraping a running ai-monitor", () => {
 
   it.skipIf(gate.skip)("the shipped alert rules evaluate without error, and none fires", async () => {
     type Rule = { name: string; health: string; lastError?: string; state: string };
-    const rules = await until("a first evaluation of every rule", async () => {
-      const res = await fetch(`${prometheusUrl}/api/v1/rules`);
-      const body = (await res.json()) as { data: { groups: Array<{ rules: Array<Rule> }> } };
-      const all = body.data.groups.flatMap((g) => g.rules);
-      return all.length > 0 && all.every((r) => r.health !== "unknown") ? all : undefined;
-    });
+    const rules = await until(
+      "a first evaluation of every rule",
+      async () => {
+        const res = await fetch(`${prometheusUrl}/api/v1/rules`);
+        const body = (await res.json()) as { data: { groups: Array<{ rules: Array<Rule> }> } };
+        const all = body.data.groups.flatMap((g) => g.rules);
+        return all.length > 0 && all.every((r) => r.health !== "unknown") ? all : undefined;
+      },
+      waiting,
+    );
     expect(rules).toHaveLength(9);
     expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
     expect(rules.filter((r) => r.state !== "inactive").map((r) => r.name)).toEqual([]);

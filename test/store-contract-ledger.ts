@@ -3,9 +3,8 @@
  * `runStoreContract`, so every backend runs it against the same store the rest of the contract uses.
  */
 import { describe, expect, it } from "vitest";
-import type { LlmCall, Store } from "../src/store/store.js";
-
-const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+import type { LlmCall } from "../src/store/store.js";
+import { type ContractContext, T0 } from "./store-contract-fixtures.js";
 
 const call = (overrides: Partial<LlmCall> = {}): LlmCall => ({
   incidentId: null,
@@ -20,7 +19,7 @@ const call = (overrides: Partial<LlmCall> = {}): LlmCall => ({
 });
 
 /** Context, enqueueJob and ledger tests; `store()` is the contract's current store. */
-export function ledgerContract(store: () => Store, newIncident: () => Promise<{ incidentId: string }>): void {
+export function ledgerContract({ store, newIncident }: ContractContext): void {
   describe("context bundles", () => {
     it("stores the bundle with the incident and reads it back", async () => {
       const { incidentId } = await newIncident();

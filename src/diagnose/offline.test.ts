@@ -1,35 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { makeIncident } from "../../test/helpers/incident.js";
 import type { Incident } from "../domain/types.js";
 import { DEFAULT_CATALOG_PATH, loadCatalog, parseCatalog } from "./catalog.js";
 import { catalogDiagnosis, createOfflineDiagnoser } from "./offline.js";
 
-const incident = (patch: Partial<Incident>): Incident => ({
-  id: "1",
-  fingerprint: "AI_003:server::domain::ai::service",
-  errorCode: "AI_003",
-  target: "server::domain::ai::service",
-  level: "ERROR",
-  severity: "high",
-  status: "open",
-  count: 1,
-  firstSeen: 0,
-  lastSeen: 0,
-  createdAt: 0,
-  resolvedAt: null,
-  source: "file",
-  message: "Claude API timeout after 30000ms",
-  requestId: "req_1",
-  filename: null,
-  lineNumber: null,
-  fields: {},
-  url: null,
-  suppressed: null,
-  diagnosis: null,
-  context: null,
-  deliveries: [],
-  costUsd: 0,
-  ...patch,
-});
+const incident = (patch: Partial<Incident>): Incident =>
+  makeIncident({ firstSeen: 0, lastSeen: 0, createdAt: 0, requestId: "req_1", ...patch });
 
 describe("offline diagnosis from the shipped catalog", async () => {
   const catalog = await loadCatalog(null);

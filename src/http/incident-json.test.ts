@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { makeIncident } from "../../test/helpers/incident.js";
 import type { Incident } from "../domain/types.js";
 import { incidentToJson } from "./incident-json.js";
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
 
-const incident: Incident = {
+const incident: Incident = makeIncident({
   id: "42",
-  fingerprint: "AI_003:server::domain::ai::service",
-  errorCode: "AI_003",
-  target: "server::domain::ai::service",
-  level: "ERROR",
-  severity: "high",
   status: "resolved",
   count: 7,
   firstSeen: T0,
@@ -20,18 +16,12 @@ const incident: Incident = {
   source: "alertmanager",
   message: "ERROR logs for AI_003",
   requestId: null,
-  filename: null,
-  lineNumber: null,
   fields: { alertname: "ServerErrorLogged" },
-  url: null,
-  suppressed: null,
-  diagnosis: null,
-  context: null,
   deliveries: [
     { sink: "discord", state: "sent", attempts: 1, remoteRef: "123", lastError: null, updatedAt: T0 + 5_000 },
   ],
   costUsd: 0.0123,
-};
+});
 
 describe("incidentToJson", () => {
   it("publishes the documented fields with ISO times", () => {

@@ -2,7 +2,8 @@ import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { error, info, memoryStore, useTailerWorld, waitFor } from "../../test/helpers/tailer-harness.js";
+import { error, info, memoryStore, useTailerWorld } from "../../test/helpers/tailer-harness.js";
+import { until } from "../../test/helpers/wait.js";
 import { createFileTailer } from "./file-tailer.js";
 
 const { world, harness } = useTailerWorld();
@@ -103,7 +104,10 @@ describe("file tailer: where it starts", () => {
     await h.tailer.start();
     await h.tailer.settled();
     await appendFile(path, error("FAST"));
-    await waitFor(() => h.codes().length === 1, "the watched append");
+    await until("the watched append", () => h.codes().length === 1 || undefined, {
+      timeoutMs: 5000,
+      intervalMs: 5,
+    });
     expect(h.codes()).toEqual(["FAST"]);
   });
 
@@ -192,7 +196,7 @@ describe("file tailer: lines", () => {
     });
     await tailer.start();
     await writeFile(join(world.dir, "app.log"), error("A"));
-    await waitFor(() => entered, "the batch to start");
+    await until("the batch to start", () => entered || undefined, { timeoutMs: 5000, intervalMs: 5 });
     let stopped = false;
     const stopping = tailer.stop().then(() => {
       stopped = true;

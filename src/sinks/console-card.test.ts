@@ -1,46 +1,32 @@
 import { describe, expect, it } from "vitest";
+import { makeDiagnosis, makeIncident } from "../../test/helpers/incident.js";
 import type { Incident } from "../domain/types.js";
 import { formatIncidentCard, plainText } from "./console-card.js";
 
-const base: Incident = {
+const base: Incident = makeIncident({
   id: "7",
   fingerprint: "DB_001:server::infra::db::pool",
   errorCode: "DB_001",
   target: "server::infra::db::pool",
-  level: "ERROR",
   severity: "critical",
-  status: "open",
   count: 3,
   firstSeen: Date.parse("2026-11-26T09:15:11Z"),
   lastSeen: Date.parse("2026-11-26T09:16:00Z"),
   createdAt: 0,
-  resolvedAt: null,
-  source: "file",
   message: "failed to acquire connection from pool after 5000ms",
   requestId: "req_1c2d3e",
   filename: "src/infra/db/pool.rs",
   lineNumber: 42,
-  fields: {},
-  url: null,
-  suppressed: null,
-  diagnosis: {
+  diagnosis: makeDiagnosis({
     severity: "critical",
     title: "Database connection pool exhausted",
     rootCause: "All pool connections are busy.",
     impact: "Requests fail.",
     recommendation: ["Look for slow queries.", "Check pool size."],
-    autoFixable: false,
-    fixSuggestion: null,
-    confidence: 0.5,
-    by: "offline",
     runbookUrl: null,
-    costUsd: 0,
     skippedReason: "diagnosis skipped: the limit of 10 diagnoses per hour is reached; basic alert only",
-  },
-  context: null,
-  deliveries: [],
-  costUsd: 0,
-};
+  }),
+});
 
 describe("formatIncidentCard", () => {
   it("shows what on-call needs first", () => {

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
+import { afterEach } from "vitest";
 import type { AttemptOutcome } from "../../src/autofix/autofix-run.js";
 import { createAutofixSinkFromConfig } from "../../src/autofix/autofix-wiring.js";
 import { createGit } from "../../src/autofix/git.js";
@@ -159,5 +160,18 @@ export async function autofixWorld(
       for (const path of [repo.work, repo.origin, repo.env.HOME!, dir])
         await rm(path, { recursive: true, force: true });
     },
+  };
+}
+
+/** Closes every world made through the returned factory after each test of the calling file. */
+export function useAutofixWorlds(): (options?: AutofixOptionsInput) => Promise<AutofixWorld> {
+  const worlds: AutofixWorld[] = [];
+  afterEach(async () => {
+    for (const w of worlds.splice(0)) await w.close();
+  });
+  return async (options = {}) => {
+    const w = await autofixWorld(options);
+    worlds.push(w);
+    return w;
   };
 }

@@ -4,36 +4,22 @@ import { type ClaudeDiagnoserDeps, createClaudeDiagnoser } from "../../src/diagn
 import { memoryLedger } from "../../src/diagnose/eval-run.js";
 import type { Incident } from "../../src/domain/types.js";
 import { silentLogger } from "../../src/log.js";
+import { makeIncident } from "./incident.js";
 
 /** An AI_003 incident as the pipeline stores it. */
 export function aiTimeoutIncident(patch: Partial<Incident> = {}): Incident {
-  return {
+  return makeIncident({
     id: "7",
-    fingerprint: "AI_003:server::domain::ai::service",
-    errorCode: "AI_003",
-    target: "server::domain::ai::service",
-    level: "ERROR",
-    severity: "high",
-    status: "open",
     count: 4,
     firstSeen: Date.parse("2026-11-26T09:12:03Z"),
     lastSeen: Date.parse("2026-11-26T09:16:40Z"),
     createdAt: Date.parse("2026-11-26T09:12:04Z"),
-    resolvedAt: null,
-    source: "file",
-    message: "Claude API timeout after 30000ms",
     requestId: "req_7f2a91",
     filename: "src/domain/ai/service.rs",
     lineNumber: 88,
     fields: { duration_ms: 30512 },
-    url: null,
-    suppressed: null,
-    diagnosis: null,
-    context: null,
-    deliveries: [],
-    costUsd: 0,
     ...patch,
-  };
+  });
 }
 
 /** A schema-valid answer citing one known and one invented evidence id. */

@@ -1,61 +1,30 @@
 /** Incidents for dispatch tests: a plain one, and one built from the hostile fixture line through the real parser. */
 import { readFileSync } from "node:fs";
-import type { Diagnosis, Incident } from "../../src/domain/types.js";
+import type { Incident } from "../../src/domain/types.js";
 import { eventToSignal, parseTracingLine } from "../../src/ingest/tracing-json.js";
+import { makeIncident as baseIncident, makeDiagnosis } from "./incident.js";
+
+export { makeDiagnosis };
 
 /** The shared fixture of tracing-subscriber shapes (line 10 is hostile). */
 export const TRACING_SHAPES = "/work/shared/fixtures/logs/tracing-shapes.jsonl";
 
 const T0 = Date.parse("2026-11-26T09:15:00Z");
 
-/** A diagnosis with every field set; override what a test needs. */
-export function makeDiagnosis(patch: Partial<Diagnosis> = {}): Diagnosis {
-  return {
-    severity: "high",
-    title: "Claude API timeout",
-    rootCause: "The request took longer than the client timeout.",
-    impact: "AI retrospective generation fails for the affected requests.",
-    recommendation: ["Raise TIMEOUT_SECS.", "Limit prompt length."],
-    autoFixable: false,
-    fixSuggestion: null,
-    confidence: 0.5,
-    by: "offline",
-    runbookUrl: "https://runbooks.example/AI_003",
-    costUsd: 0,
-    skippedReason: null,
-    ...patch,
-  };
-}
-
-/** An open, diagnosed AI_003 incident; override what a test needs. */
+/** An open, diagnosed AI_003 incident with the source location and duration; override what a test needs. */
 export function makeIncident(patch: Partial<Incident> = {}): Incident {
-  return {
+  return baseIncident({
     id: "7",
-    fingerprint: "AI_003:server::domain::ai::service",
-    errorCode: "AI_003",
-    target: "server::domain::ai::service",
-    level: "ERROR",
-    severity: "high",
-    status: "open",
     count: 3,
     firstSeen: T0,
     lastSeen: T0 + 60_000,
     createdAt: T0 + 1000,
-    resolvedAt: null,
-    source: "file",
-    message: "Claude API timeout after 30000ms",
-    requestId: "req_7f3a1c",
     filename: "src/domain/ai/service.rs",
     lineNumber: 88,
     fields: { duration_ms: 30500 },
-    url: null,
-    suppressed: null,
     diagnosis: makeDiagnosis(),
-    context: null,
-    deliveries: [],
-    costUsd: 0,
     ...patch,
-  };
+  });
 }
 
 /** The incident the hostile fixture line (mentions, a secret, an injected instruction, a link) produces. */

@@ -7,14 +7,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dispatchSection } from "../../src/config/dispatch-section.js";
-import { createContextGatherer } from "../../src/context/context.js";
 import { loadCatalog } from "../../src/diagnose/catalog.js";
-import { createOfflineDiagnoser } from "../../src/diagnose/offline.js";
 import type { Signal } from "../../src/domain/types.js";
 import { silentLogger } from "../../src/log.js";
-import { createMetrics } from "../../src/metrics.js";
-import { createIntake } from "../../src/pipeline/intake.js";
-import { createWorker } from "../../src/pipeline/worker.js";
 import { createDiscordSink } from "../../src/sinks/discord/discord-sink.js";
 import { createGithubSink } from "../../src/sinks/github/github-sink.js";
 import { routeSink } from "../../src/sinks/routing.js";
@@ -24,21 +19,11 @@ import type { Store } from "../../src/store/store.js";
 import { prng } from "./dispatch-incident.js";
 import { startFakeDiscord } from "./fake-discord.js";
 import { startFakeGithub } from "./fake-github.js";
+import { codeSignal, wirePipeline } from "./in-process-pipeline.js";
 
 /** An alert-sourced signal (live, never a backfill) for `code` at `target`. */
 export function signal(code: string, target: string, atMs: number): Signal {
-  return {
-    fingerprint: `${code}:${target}`,
-    errorCode: code,
-    target,
-    level: "ERROR",
-    message: `${code} happened in ${target}`,
-    timestampMs: atMs,
-    requestId: null,
-    fields: {},
-    source: "alertmanager",
-    count: 1,
-  };
+  return codeSignal(code, atMs, { target, message: `${code} happened in ${target}`, source: "alertmanager" });
 }
 
 /** Make every method of `target` fail once `state.killed` is set: the process is gone, nothing more is written. */
@@ -103,28 +88,10 @@ export async function world(
       ),
       ...(options.extraSinks ?? []),
     ];
-    const metrics = createMetrics();
-    const worker = createWorker(
-      {
-        store,
-        sinks,
-        metrics,
-        log,
-        now: clock,
-        catalog,
-        diagnoser: createOfflineDiagnoser({ catalog }),
-        context: createContextGatherer({ providers: [], timeoutMs: 1000, log }),
-        ratePerHour: options.ratePerHour ?? 1000,
-      },
-      { owner, leaseMs: 30_000, pollMs: 50, maxAttempts: 100, concurrency: 4 },
+    const { worker, intake } = wirePipeline(
+      { store, sinks, log, now: clock, catalog, ratePerHour: options.ratePerHour ?? 1000 },
+      { owner, maxAttempts: 100, concurrency: 4 },
     );
-    const intake = createIntake({
-      store,
-      metrics,
-      now: clock,
-      policy: { windowMs: 300_000, maxAgeMs: 3_600_000 },
-      wake: () => {},
-    });
     const kill = () => {
       state.killed = true;
     };

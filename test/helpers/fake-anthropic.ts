@@ -10,8 +10,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import {
   type ApiErrorReply,
   createPromptCache,
@@ -20,6 +18,7 @@ import {
   promptParts,
   requestProblem,
 } from "./fake-anthropic-rules.js";
+import { closeServer, listenLocal, standalonePort } from "./local-server.js";
 
 /** One scripted reply. */
 export type FakeStep =
@@ -223,23 +222,16 @@ export async function startFakeAnthropic(
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => fail(res, { status: 500, type: "api_error", message: String(err) }));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenLocal(server, options.port),
     requests,
     script: (...more) => void steps.push(...more),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const flag = process.argv.indexOf("--port");
-  const port = flag > 0 ? Number(process.argv[flag + 1]) : 8787;
+const port = standalonePort(import.meta.url, 8787);
+if (port !== null) {
   const fake = await startFakeAnthropic({ port });
   process.stdout.write(`fake Anthropic Messages API listening on ${fake.url}\n`);
   setInterval(() => {

@@ -6,8 +6,6 @@
  * @see https://discord.com/developers/docs/resources/webhook
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import type {
   APIMessage,
   RESTPatchAPIWebhookWithTokenMessageJSONBody,
@@ -15,6 +13,7 @@ import type {
   RESTRateLimit,
 } from "discord-api-types/v10";
 import { discordErrors, toMessage } from "./fake-discord-shapes.js";
+import { closeServer, listenLocal, standalonePort } from "./local-server.js";
 
 export { discordErrors };
 
@@ -199,10 +198,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenLocal(server, options.port);
   return {
-    webhookUrl: `http://127.0.0.1:${port}/api/webhooks/${webhookId}/${token}`,
+    webhookUrl: `${url}/api/webhooks/${webhookId}/${token}`,
     token,
     messages,
     requests,
@@ -223,17 +221,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       deleted = true;
     },
     deleteMessage: (id) => void messages.delete(id),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const at = process.argv.indexOf("--port");
-  const port = at >= 0 ? Number(process.argv[at + 1]) : 9300;
+const port = standalonePort(import.meta.url, 9300);
+if (port !== null) {
   const fake = await startFakeDiscord({
     port,
     onEvent: (line) => process.stdout.write(`fake-discord: ${line}\n`),

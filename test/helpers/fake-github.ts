@@ -8,10 +8,9 @@
  * @see https://docs.github.com/en/rest/issues
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import { createFakePulls, type FakePull } from "./autofix-fake-pulls.js";
 import { type Issue, type IssueComment, makeComment, makeIssue } from "./fake-github-shapes.js";
+import { closeServer, listenLocal, standalonePort } from "./local-server.js";
 
 /** A scripted failure: a status, with optional headers and message. */
 export interface FakeFailure {
@@ -191,8 +190,7 @@ export async function startFakeGithub(
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenLocal(server, options.port);
   return {
     apiUrl: base,
     token,
@@ -217,17 +215,12 @@ export async function startFakeGithub(
       };
       return { received, release };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const at = process.argv.indexOf("--port");
-  const port = at >= 0 ? Number(process.argv[at + 1]) : 9301;
+const port = standalonePort(import.meta.url, 9301);
+if (port !== null) {
   const fake = await startFakeGithub({
     port,
     onEvent: (line) => process.stdout.write(`fake-github: ${line}\n`),

@@ -5,8 +5,8 @@
  * records every query with its tenant and auth headers. Modes make it hang or fail like a sick Loki.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { parseTimestampMs } from "../../src/ingest/tracing-json.js";
+import { closeServer, listenLocal } from "./local-server.js";
 
 /** One stored log line. */
 export interface FakeLokiEntry {
@@ -224,18 +224,12 @@ export async function startFakeLoki(
       res.end(`${err.message}\n`);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   const fake: FakeLoki = {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenLocal(server),
     queries,
     entries: state.entries,
     mode: state.mode,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
   return fake;
 }

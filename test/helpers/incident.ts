@@ -1,8 +1,8 @@
-/** A realistic incident for unit tests; override what a test is about. */
-import type { Incident } from "../../src/domain/types.js";
+/** Realistic domain values for unit tests: an incident and a diagnosis; override what a test is about. */
+import type { Diagnosis, Incident } from "../../src/domain/types.js";
 
-/** Build an incident with sensible defaults. */
-export function makeIncident(patch: Partial<Incident>): Incident {
+/** Build an open, undiagnosed AI_003 incident with sensible defaults. */
+export function makeIncident(patch: Partial<Incident> = {}): Incident {
   return {
     id: "1",
     fingerprint: "AI_003:server::domain::ai::service",
@@ -28,6 +28,25 @@ export function makeIncident(patch: Partial<Incident>): Incident {
     context: null,
     deliveries: [],
     costUsd: 0,
+    ...patch,
+  };
+}
+
+/** A diagnosis with every field set; override what a test needs. */
+export function makeDiagnosis(patch: Partial<Diagnosis> = {}): Diagnosis {
+  return {
+    severity: "high",
+    title: "Claude API timeout",
+    rootCause: "The request took longer than the client timeout.",
+    impact: "AI retrospective generation fails for the affected requests.",
+    recommendation: ["Raise TIMEOUT_SECS.", "Limit prompt length."],
+    autoFixable: false,
+    fixSuggestion: null,
+    confidence: 0.5,
+    by: "offline",
+    runbookUrl: "https://runbooks.example/AI_003",
+    costUsd: 0,
+    skippedReason: null,
     ...patch,
   };
 }

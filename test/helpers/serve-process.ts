@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { until } from "./wait.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
 
@@ -65,11 +66,7 @@ export function readJsonl(path: string): Array<Record<string, unknown>> {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** Poll `check` every 20 ms until it returns true or `timeoutMs` passes. */
+/** Poll `check` every 20 ms until it returns true or `timeoutMs` passes: `until` for a boolean check. */
 export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(what, () => check() || undefined, { timeoutMs, intervalMs: 20 });
 }

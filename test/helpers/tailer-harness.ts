@@ -30,15 +30,6 @@ export function memoryStore(): MemoryStore {
   };
 }
 
-/** Wait until condition holds; fails (not a timed assertion: a generous deadline) if it never does. */
-export async function waitFor(condition: () => boolean, what: string, deadlineMs = 5000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Per-test state: the watched temp dir and the clock the tailers read. */
 export interface TailerWorld {
   dir: string;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point: parses argv and calls the commands; nothing else lives here. */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { runConfigCheck } from "./commands/config-check.js";
 import { runContext } from "./commands/context.js";
 import { runCost } from "./commands/cost.js";
@@ -33,6 +33,14 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw err;
 });
+
+/** Commander parser for a whole number from 1 to 500. */
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new InvalidArgumentError("expected a whole number from 1 to 500");
+  return n;
+}
 
 const program = new Command("ai-monitor")
   .description("Turns a Rust server's tracing ERROR logs into diagnosed, deduplicated incidents.")
@@ -67,7 +75,11 @@ program
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
-    server = await startServe(config, { fromBeginning: opts.fromBeginning, insecure: opts.insecure }, io);
+    server = await startServe(
+      config,
+      { fromBeginning: opts.fromBeginning || config.watch.fromBeginning, insecure: opts.insecure },
+      io,
+    );
     if (requested) shutdown(requested);
   });
 
@@ -97,7 +109,7 @@ program
   .description("list incidents, newest first")
   .option("-c, --config <file>", "YAML configuration file")
   .option("--json", "print JSON (the /api/incidents shape)", false)
-  .addOption(new Option("--limit <n>", "how many").default(20).argParser((v) => Number.parseInt(v, 10)))
+  .addOption(new Option("--limit <n>", "how many (1-500)").default(20).argParser(positiveInt))
   .action(async (opts) => {
     const config = configOrExit(opts.config);
     await runIncidents(

@@ -35,7 +35,7 @@ export function formatIncidentTable(incidents: Incident[]): string {
     i.status + (i.suppressed ? `(${i.suppressed})` : ""),
     String(i.count),
     new Date(i.lastSeen).toISOString().replace(".000Z", "Z"),
-    i.errorCode ?? "-",
+    i.errorCode ? plainText(i.errorCode, 40) : "-",
     plainText(i.target, 40),
     formatDeliveries(i.deliveries),
     plainText(i.message, 60),

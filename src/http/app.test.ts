@@ -55,6 +55,29 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
+describe("incidents API with a webhook token", () => {
+  it("needs the token to read incidents, as the webhooks do", async () => {
+    const token = "0123456789abcdef-read";
+    const secured = configSchema.parse({ webhook: { token } });
+    const intake = createIntake({
+      store,
+      policy: { windowMs: 300_000, maxAgeMs: 3_600_000 },
+      metrics,
+      now: () => NOW,
+      wake: () => {},
+    });
+    const api = createApp({ intake, store, config: secured, log: silentLogger(), metrics, now: () => NOW });
+    expect((await api.request("/api/incidents")).status).toBe(401);
+    expect(
+      (await api.request("/api/incidents/1", { headers: { authorization: "Bearer nope" } })).status,
+    ).toBe(401);
+    expect(
+      (await api.request("/api/incidents", { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(200);
+    expect((await api.request("/healthz")).status).toBe(200);
+  });
+});
+
 describe("health and metrics", () => {
   it("answers /healthz and /readyz while the store answers", async () => {
     expect(await (await app().request("/healthz")).json()).toEqual({ status: "ok" });

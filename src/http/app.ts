@@ -59,9 +59,11 @@ export function createApp(deps: AppDeps): Hono {
     const body = await metrics.registry.metrics();
     return c.body(body, 200, { "Content-Type": metrics.registry.contentType });
   });
+  const auth = bearerAuth(config.webhook.token);
+  // Incidents hold log text, diagnoses and links: with a token set, reading them needs it too.
+  app.use("/api/*", auth);
   app.route("/api/incidents", incidentsRoutes({ store }));
 
-  const auth = bearerAuth(config.webhook.token);
   const limit = bodyLimit({
     maxSize: config.webhook.bodyLimitBytes,
     onError: (c) => problem(c, 413, "payload too large", { limitBytes: config.webhook.bodyLimitBytes }),

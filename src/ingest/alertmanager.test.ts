@@ -99,6 +99,28 @@ describe("Alertmanager payload mapping", () => {
     expect(JSON.stringify(signal!.fields)).not.toMatch(/hunter2|"abc"/);
   });
 
+  it("redacts secrets in the text that becomes the message, the fingerprint and the request id", () => {
+    const body = fixture("firing-db001.json") as { alerts: Array<{ labels: Record<string, string> }> };
+    const first = body.alerts[0]!;
+    const { error_code: _code, ...labels } = first.labels;
+    const alert = {
+      ...first,
+      labels: { ...labels, request_id: "Bearer abcdefghijklmnop0123456789" },
+      annotations: {
+        summary: "connect failed postgres://admin:hunter2@db/prod key sk-ant-api03-CANARYCANARY",
+      },
+    };
+    const [signal] = mapAlertmanager(
+      alertmanagerPayloadSchema.parse({ ...body, alerts: [alert] }),
+      names,
+      NOW,
+    ).signals;
+    const text = JSON.stringify(signal);
+    expect(text).not.toMatch(/hunter2|CANARY|abcdefghijklmnop/);
+    expect(signal!.message).toContain("[REDACTED]");
+    expect(signal!.fingerprint).not.toContain("hunter2");
+  });
+
   it("truncates overlong label and annotation values instead of rejecting them", () => {
     const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
     const alert = { ...body.alerts[0]!, labels: { error_code: "DB_001", big: "x".repeat(50_000) } };

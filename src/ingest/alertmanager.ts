@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { fingerprintOf } from "../domain/fingerprint.js";
-import { redactFields } from "../domain/redact.js";
+import { redactFields, redactText } from "../domain/redact.js";
 import type { Signal, SignalSource } from "../domain/types.js";
 
 /** Longest label value kept; longer ones are cut, not rejected (a noisy rule must still page). */
@@ -104,7 +104,10 @@ export function parseCount(value: unknown): number | null {
   return Math.min(1_000_000_000, Math.max(1, Math.round(n)));
 }
 
-const nonEmpty = (value: string | undefined): string | null => (value && value.trim() !== "" ? value : null);
+// Alert text comes from log lines (the ruler copies them into labels and annotations): redact it like a log line,
+// before it becomes the fingerprint, the message or anything stored.
+const nonEmpty = (value: string | undefined): string | null =>
+  value && value.trim() !== "" ? redactText(value) : null;
 
 /** Pure: the fingerprint this alert maps to, shared with a log line of the same error. */
 export function alertFingerprint(alert: AlertmanagerAlert, names: AlertLabelNames): string {

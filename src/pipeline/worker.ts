@@ -65,12 +65,24 @@ export function createWorker(
   let again = false;
 
   async function runJob(job: Job): Promise<void> {
+    // A lease we failed to extend may now belong to another worker: stop before the next step rather than
+    // diagnose or send a second time. (What already started finishes; its records make a rerun skip it.)
+    let lost = false;
     const heartbeat = setInterval(
       () => {
-        store.extendLease(job.id, options.owner, options.leaseMs, now()).catch(() => {});
+        store.extendLease(job.id, options.owner, options.leaseMs, now()).then(
+          (held) => {
+            if (!held) lost = true;
+          },
+          () => {},
+        );
       },
       Math.max(100, options.leaseMs / 3),
     );
+    const leaseLost = () => {
+      if (lost) log.warn({ job: job.id }, "job lease lost to another worker: leaving the job to it");
+      return lost;
+    };
     try {
       let incident = await store.getIncident(job.incidentId);
       if (!incident) return await store.completeJob(job.id, options.owner);
@@ -81,6 +93,7 @@ export function createWorker(
         // Re-read: the diagnosis sets severity and cost, and sinks must show the stored truth.
         incident = (await store.getIncident(job.incidentId)) ?? incident;
       }
+      if (leaseLost()) return;
       const giveUp = job.attempts >= options.maxAttempts;
       const outcome =
         job.kind === "update"
@@ -94,7 +107,16 @@ export function createWorker(
       );
       await store.retryJob(job.id, options.owner, now() + delay, `pending: ${outcome.pending.join(", ")}`);
     } catch (err) {
-      // Store or programming error: give the job back with backoff; the steps already done stay done.
+      // Store or programming error: give the job back with backoff; the steps already done stay done. A job
+      // that keeps failing this way is dropped after maxAttempts, so it cannot hold the queue's alarms forever.
+      if (job.attempts >= options.maxAttempts) {
+        log.error(
+          { job: job.id, incident: job.incidentId, attempts: job.attempts, err },
+          "job failed for good: dropped",
+        );
+        await store.completeJob(job.id, options.owner).catch(() => {});
+        return;
+      }
       log.error({ job: job.id, err }, "job failed");
       await store
         .retryJob(job.id, options.owner, now() + backoffMs(job.attempts, undefined), String(err))
@@ -104,14 +126,16 @@ export function createWorker(
     }
   }
 
-  async function pass(): Promise<number> {
+  /** Claim and run due jobs until none is left; a worker being stopped claims no more (drain always does). */
+  async function pass(draining = false): Promise<number> {
     let done = 0;
-    for (;;) {
+    while (draining || running) {
       const jobs = await store.claimJobs(options.owner, options.leaseMs, options.concurrency, now());
       if (jobs.length === 0) return done;
       await Promise.all(jobs.map(runJob));
       done += jobs.length;
     }
+    return done;
   }
 
   function schedule(delayMs: number) {
@@ -157,6 +181,6 @@ export function createWorker(
       if (loop) again = true;
       else schedule(0);
     },
-    drain: pass,
+    drain: () => pass(true),
   };
 }

@@ -52,6 +52,17 @@ describe("formatIncidentCard", () => {
   });
 });
 
+describe("untrusted error codes", () => {
+  it("cannot smuggle terminal escapes or bidi overrides through the error code", () => {
+    const card = formatIncidentCard(
+      makeIncident({ errorCode: "X\u001b]0;PWNED\u0007\u001b[2J\u202eFAKE" }),
+      "opened",
+      false,
+    );
+    expect(card).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+});
+
 describe("plainText", () => {
   it("strips terminal escapes and control characters from untrusted text", () => {
     expect(plainText("ok\x1b[2J\x1b]0;pwned\x07 done\r\nnext")).toBe("ok ]0;pwned  done ⏎ next");

@@ -13,7 +13,10 @@ const RESET = "\x1b[0m";
 /** Remove terminal control sequences and control characters an attacker could smuggle through a log line. */
 export function plainText(text: string, maxChars = 500): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-  const cleaned = text.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, " ");
+  const cleaned = text
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "")
+    // C0/C1 controls, and bidirectional overrides that would make a message display reversed.
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, " ");
   const flat = cleaned.replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }
@@ -23,7 +26,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Build the card for an incident event; `colour` adds ANSI colours for terminals. */
 export function formatIncidentCard(incident: Incident, event: SinkEvent, colour: boolean): string {
   const paint = (text: string) => (colour ? `${COLOURS[incident.severity]}${text}${RESET}` : text);
-  const code = incident.errorCode ?? "NO_CODE";
+  const code = incident.errorCode ? plainText(incident.errorCode, 128) : "NO_CODE";
   const head = `[${code}] ${plainText(incident.message, 160)}`;
   if (event === "resolved") {
     const after = incident.resolvedAt ? ` at ${iso(incident.resolvedAt)}` : "";

@@ -6,13 +6,7 @@ import { describe, expect, it } from "vitest";
 import { type ContractContext, FP, HOUR, MIN, T0 } from "./store-contract-fixtures.js";
 
 /** The resolve and jobs sections of the contract, over the running test's store. */
-export function jobsContract({
-  store,
-  secondStore,
-  ingestOne,
-  newIncident,
-  incident,
-}: ContractContext): void {
+export function jobsContract({ store, secondStore, newIncident, incident }: ContractContext): void {
   describe("resolve", () => {
     it("resolves the open incident once and enqueues one resolved job", async () => {
       const { incidentId } = await newIncident();
@@ -27,16 +21,6 @@ export function jobsContract({
         ["resolved", incidentId],
       ]);
       expect(jobs[1]).toMatchObject({ id: jobId, runAt: T0 + 3 * MIN, createdAt: T0 + 3 * MIN });
-    });
-
-    it("reopens a resolved incident when the error comes back inside its window, without a new job", async () => {
-      const { incidentId } = await newIncident();
-      await store().resolve(FP, T0 + MIN, T0 + MIN);
-      const back = await ingestOne({ timestampMs: T0 + 2 * MIN }, T0 + 2 * MIN);
-      expect(back).toEqual({ kind: "duplicate", incidentId });
-      expect(await incident(incidentId)).toMatchObject({ status: "open", resolvedAt: null, count: 2 });
-      expect((await store().queueStats(T0 + 2 * MIN)).depth).toBe(2);
-      expect((await ingestOne({ timestampMs: T0 + 10 * MIN }, T0 + 10 * MIN)).kind).toBe("new");
     });
 
     it("resolves the most recent open incident of the fingerprint first", async () => {

@@ -19,6 +19,7 @@ import { ingestContract } from "./store-contract-ingest.js";
 import { jobsContract } from "./store-contract-jobs.js";
 import { ledgerContract } from "./store-contract-ledger.js";
 import { readingContract } from "./store-contract-reading.js";
+import { reopenContract } from "./store-contract-reopen.js";
 import { tokensContract } from "./store-contract-tokens.js";
 
 export { makeSignal };
@@ -128,6 +129,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
     };
     ingestContract(context);
     jobsContract(context);
+    reopenContract(context);
     tokensContract(context);
     readingContract(context);
     ledgerContract(context);

@@ -86,6 +86,9 @@ export function createWorker(
     try {
       let incident = await store.getIncident(job.incidentId);
       if (!incident) return await store.completeJob(job.id, options.owner);
+      // Reopened by a repeat since this resolution was queued: announcing it now would be false.
+      if (job.kind === "resolved" && incident.status !== "resolved")
+        return await store.completeJob(job.id, options.owner);
       const child = log.child({ incident: incident.id, fingerprint: incident.fingerprint, job: job.id });
       const event = job.kind === "resolved" ? "resolved" : "opened";
       if (job.kind === "incident" && !incident.diagnosis) {

@@ -129,6 +129,7 @@ export async function ingestTx(
         bumps.map((b) => b.count),
         bumps.map((b) => b.minT),
         bumps.map((b) => b.maxT),
+        policy.now,
       ]);
     }
   }

@@ -23,11 +23,24 @@ export const SQL = {
     JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS r (fingerprint, from_ms, to_ms)
       ON i.fingerprint = r.fingerprint AND i.first_seen > r.from_ms AND i.first_seen < r.to_ms
     ORDER BY i.id`,
-  /** The repeats a batch added to each touched incident, applied at once. */
-  bumpIncidents: `UPDATE incidents i SET count = i.count + b.count, first_seen = LEAST(i.first_seen, b.min_t),
-    last_seen = GREATEST(i.last_seen, b.max_t), status = 'open', resolved_at = NULL
-    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS b (id, count, min_t, max_t)
-    WHERE i.id = b.id`,
+  /**
+   * The repeats a batch added to each touched incident, applied at once. An incident this reopens (it was
+   * resolved) gets an "update" job at $5 so sinks show it open again, loses a resolution still queued, and
+   * forgets the previous resolution's deliveries so the next one is announced again. Every part of one
+   * statement reads the same snapshot: `reopened` sees the statuses from before the bump.
+   */
+  bumpIncidents: `WITH b AS (
+      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS b (id, count, min_t, max_t)),
+    reopened AS (SELECT i.id FROM incidents i JOIN b ON i.id = b.id WHERE i.status = 'resolved'),
+    bumped AS (
+      UPDATE incidents i SET count = i.count + b.count, first_seen = LEAST(i.first_seen, b.min_t),
+      last_seen = GREATEST(i.last_seen, b.max_t), status = 'open', resolved_at = NULL
+      FROM b WHERE i.id = b.id),
+    stale AS (DELETE FROM jobs j USING reopened r WHERE j.incident_id = r.id AND j.kind = 'resolved'),
+    announced AS (
+      DELETE FROM deliveries d USING reopened r WHERE d.incident_id = r.id AND right(d.sink, 9) = ':resolved')
+    INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at)
+    SELECT id, 'update', 0, $5::bigint, $5::bigint FROM reopened ORDER BY id`,
   /** $1..$16 are the incident's columns; $17 says whether to enqueue its "incident" job too. */
   insertIncident: `WITH inc AS (
       INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count, first_seen,

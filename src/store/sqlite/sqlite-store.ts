@@ -39,6 +39,17 @@ function bindOperations(db: Database.Database) {
     return id;
   };
 
+  /**
+   * A repeat inside its window reopened a resolved incident: sinks must show it open again (an "update" job
+   * re-renders their messages), a resolution still queued no longer holds, and the next one must be
+   * announced anew, so the records of the previous announcement go.
+   */
+  const reopen = (id: number, now: number) => {
+    s.dropResolvedJobs.run(id);
+    s.dropResolvedDeliveries.run(id);
+    s.insertJob.run(id, "update", now, now);
+  };
+
   const ingestOne = (signal: Signal, policy: IngestPolicy, windows: BatchWindows): IngestOutcome => {
     if (signal.dedupKey) {
       if (s.findKey.get(signal.dedupKey)) return { kind: "resent" };
@@ -87,9 +98,12 @@ function bindOperations(db: Database.Database) {
       }
       const windows = new BatchWindows((fp, from, to) => s.candidates.all(fp, from, to), policy.windowMs);
       const outcomes = signals.map((signal) => ingestOne(signal, policy, windows));
-      for (const bump of windows.bumps()) {
+      const bumps = windows.bumps();
+      const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
+      for (const bump of bumps) {
         s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
       }
+      for (const { id } of reopened) reopen(id, policy.now);
       if (offset) saveOffset(offset);
       return outcomes;
     }).immediate,

@@ -16,6 +16,15 @@ export function prepareStatements(db: Database.Database) {
     ),
     bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @minT),
        last_seen = max(last_seen, @maxT), status = 'open', resolved_at = NULL WHERE id = @id`),
+    /** Of the incidents a batch bumps (ids as a JSON array), those resolved so far: the bump reopens them. */
+    resolvedAmong: db.prepare<[string], { id: number }>(
+      "SELECT id FROM incidents WHERE status = 'resolved' AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
+    ),
+    /** Forget that a resolution was announced (exact suffix, case-sensitive: as PostgreSQL's right()). */
+    dropResolvedDeliveries: p(
+      "DELETE FROM deliveries WHERE incident_id = ? AND substr(sink, -9) = ':resolved'",
+    ),
+    dropResolvedJobs: p("DELETE FROM jobs WHERE incident_id = ? AND kind = 'resolved'"),
     insertIncident: p(`INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count,
        first_seen, last_seen, created_at, source, message, request_id, filename, line_number, fields, url,
        suppressed, cost_usd)

@@ -1,8 +1,14 @@
-import { appendFile, mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { appendFile, type FileHandle, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileReader, createReadBuffer, type FileReader, type ReadBatch } from "./file-reader.js";
+import {
+  createFileReader,
+  createReadBuffer,
+  type FileReader,
+  type ReadBatch,
+  type ReadBuffer,
+} from "./file-reader.js";
 
 const now = () => Date.UTC(2026, 10, 26, 9, 30);
 const error = (code: string) =>
@@ -146,4 +152,106 @@ describe("file reader", () => {
     reader.rewind(0);
     expect(codes(await readAll(reader))).toEqual(["ONE", "TWO"]);
   });
+
+  it("rewinds past a read-ahead: the lines after the offset are handed again, once each", async () => {
+    const lines = manyLines(300);
+    await writeFile(join(dir, "ra.log"), lines.join(""));
+    const { reader } = await openReader("ra.log", { bufferBytes: 4096, maxLineBytes: 1024 });
+    const first = await reader.next();
+    expect(first.eof).toBe(false);
+    reader.rewind(first.fromOffset);
+    const again = await readAll(reader);
+    expect(codes(again)).toEqual(expectedCodes(300));
+    expect(again.reduce((n, b) => n + b.lines, 0)).toBe(300);
+  });
+
+  it("lets two readers of big files take turns on one buffer pair, each line handed once", async () => {
+    const linesA = manyLines(300, "A");
+    const linesB = manyLines(200, "B");
+    await writeFile(join(dir, "a.log"), linesA.join(""));
+    await writeFile(join(dir, "b.log"), linesB.join(""));
+    const a = await openReader("a.log", { bufferBytes: 4096, maxLineBytes: 1024 });
+    const fhB = await open(join(dir, "b.log"), "r");
+    closers.push(() => fhB.close());
+    const b = createFileReader({
+      fh: fhB,
+      offset: 0,
+      buffer: a.buffer,
+      levels: ["ERROR"],
+      maxLineBytes: 1024,
+      now,
+    });
+    const got = { a: [] as ReadBatch[], b: [] as ReadBatch[] };
+    // Alternate batch by batch, so each reader finds its read-ahead taken by the other one.
+    while (!got.a.at(-1)?.eof || !got.b.at(-1)?.eof) {
+      if (!got.a.at(-1)?.eof) got.a.push(await a.reader.next());
+      if (!got.b.at(-1)?.eof) got.b.push(await b.next());
+    }
+    expect(codes(got.a)).toEqual(expectedCodes(300, "A"));
+    expect(codes(got.b)).toEqual(expectedCodes(200, "B"));
+    expect(a.reader.offset).toBe(Buffer.byteLength(linesA.join("")));
+    expect(b.offset).toBe(Buffer.byteLength(linesB.join("")));
+  });
+
+  it("reads the next chunk while the caller stores the current batch", async () => {
+    await writeFile(join(dir, "ahead.log"), manyLines(300).join(""));
+    const fh = await open(join(dir, "ahead.log"), "r");
+    closers.push(() => fh.close());
+    const positions: number[] = [];
+    const spy = {
+      read: (buf: Buffer, at: number, length: number, position: number) => {
+        positions.push(position);
+        return fh.read(buf, at, length, position);
+      },
+    };
+    const reader = createFileReader({
+      fh: spy as unknown as FileHandle,
+      offset: 0,
+      buffer: createReadBuffer(4096, 1024),
+      levels: ["ERROR"],
+      maxLineBytes: 1024,
+      now,
+    });
+    const first = await reader.next();
+    // The batch is in the caller's hands (not stored yet) and the following bytes are already requested.
+    expect(positions).toEqual([0, reader.readPos]);
+    expect(first.eof).toBe(false);
+    const rest = await readAll(reader);
+    expect(codes([first, ...rest])).toEqual(expectedCodes(300));
+  });
+
+  it("throws a failed read from next() and resumes from the same place; a dropped failed read-ahead is silent", async () => {
+    await writeFile(join(dir, "eio.log"), manyLines(300).join(""));
+    const fh = await open(join(dir, "eio.log"), "r");
+    closers.push(() => fh.close());
+    let calls = 0;
+    const failing = new Set([2, 4]);
+    const flaky = {
+      read: (buf: Buffer, at: number, length: number, position: number) =>
+        failing.has(++calls)
+          ? Promise.reject(new Error("EIO: i/o error"))
+          : fh.read(buf, at, length, position),
+    };
+    const buffer: ReadBuffer = createReadBuffer(4096, 1024);
+    const options = { offset: 0, buffer, levels: ["ERROR"] as const, maxLineBytes: 1024, now };
+    const reader = createFileReader({ ...options, fh: flaky as unknown as FileHandle });
+    const first = await reader.next();
+    await expect(reader.next()).rejects.toThrow("EIO");
+    const second = await reader.next();
+    expect(second.fromOffset).toBe(first.toOffset);
+    // Read 4 (the read-ahead issued with `second`) fails but is dropped by the rewind.
+    reader.rewind(first.toOffset);
+    const rest = await readAll(reader);
+    expect(codes([first, ...rest])).toEqual(expectedCodes(300));
+  });
 });
+
+function manyLines(n: number, prefix = "E"): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(i % 3 === 0 ? error(`${prefix}_${i}`) : info(i));
+  return lines;
+}
+
+function expectedCodes(n: number, prefix = "E"): string[] {
+  return manyLines(n, prefix).flatMap((_line, i) => (i % 3 === 0 ? [`${prefix}_${i}`] : []));
+}

@@ -1,13 +1,15 @@
 /**
- * Reads a log file from an offset in large chunks into one reused buffer and hands complete lines to the
- * line scanner. Memory stays bounded whatever the file or line size: a partial last line is carried to the
- * buffer start until its newline arrives, and a line longer than `maxLineBytes` is skipped, never buffered.
+ * Reads a log file from an offset in large chunks into a reused pair of buffers and hands complete lines to
+ * the line scanner. While the caller scans and stores one chunk, the next one is already being read into the
+ * other buffer (the read otherwise leaves the CPU idle). Memory stays bounded whatever the file or line size:
+ * a partial last line is carried in front of the next chunk until its newline arrives, and a line longer
+ * than `maxLineBytes` is skipped, never buffered.
  */
 import type { FileHandle } from "node:fs/promises";
 import type { Level, Signal } from "../domain/types.js";
 import { scanChunk } from "./line-scanner.js";
 
-/** Default size of the read buffer. */
+/** Default bytes per read (each buffer of the pair also has room for a carried partial line). */
 export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Default longest line that is parsed; longer ones are counted as `oversize` and skipped. */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -33,31 +35,41 @@ export interface ReadBatch {
 }
 
 /**
- * A buffer that readers take turns on (one at a time, never concurrently). The owner's carried partial
- * line survives between its reads; a reader that lost the buffer re-reads its partial line from disk.
+ * A pair of buffers that readers take turns on (one at a time, never concurrently): one is scanned while
+ * the next chunk is read into the other. The owner's carried partial line survives between its reads; a
+ * reader that lost the pair re-reads its partial line from disk.
  */
 export interface ReadBuffer {
-  buf: Buffer;
+  bufs: [Buffer, Buffer];
   owner: object | null;
+  /** The read in flight into one of bufs (it never rejects): nobody may reuse them before it settles. */
+  inFlight: Promise<unknown> | null;
 }
 
-/** Allocate a read buffer large enough for two maximal lines, so a carried line never fills it. */
+/**
+ * Allocate a buffer pair: each holds room for a carried partial line (up to maxLineBytes) plus a read of
+ * `bytes`, and a read always exceeds a maximal line, so a carried line never fills a buffer.
+ */
 export function createReadBuffer(
   bytes = DEFAULT_BUFFER_BYTES,
   maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): ReadBuffer {
-  return { buf: Buffer.allocUnsafe(Math.max(bytes, 2 * maxLineBytes + 2)), owner: null };
+  const size = Math.max(bytes, maxLineBytes + 2) + maxLineBytes;
+  return { bufs: [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)], owner: null, inFlight: null };
 }
 
 /** Sequential reader of one open file. */
 export interface FileReader {
   /** Just after the last complete line handed out. */
   readonly offset: number;
-  /** How far the file has been read (offset plus any carried partial line or skipped oversize bytes). */
+  /**
+   * How far the file has been read (offset plus any carried partial line or skipped oversize bytes); a
+   * read-ahead not handed out yet does not count.
+   */
   readonly readPos: number;
-  /** Read the next chunk and scan its complete lines. */
+  /** Read the next chunk (or take the one read ahead) and scan its complete lines. */
   next(): Promise<ReadBatch>;
-  /** Forget everything after `offset` (a batch was not stored, or the file was truncated). */
+  /** Forget everything after `offset`, read-ahead included (a batch was not stored, or the file was truncated). */
   rewind(offset: number): void;
 }
 
@@ -71,19 +83,45 @@ export interface FileReaderOptions {
   now: () => number;
 }
 
+type ReadResult = { bytesRead: number } | { error: unknown };
+
+/** A read issued into one buffer of the pair at `pos`; its result is kept, so a dropped one never rejects. */
+interface PendingRead {
+  pos: number;
+  buf: Buffer;
+  result: Promise<ReadResult>;
+}
+
 /** Create a reader positioned at `offset`, which must be at a line start. */
 export function createFileReader(options: FileReaderOptions): FileReader {
   const { fh, buffer, levels, now } = options;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  if (buffer.buf.length <= 2 * maxLineBytes) {
-    throw new Error(
-      `read buffer (${buffer.buf.length} B) must exceed twice maxLineBytes (${maxLineBytes} B)`,
-    );
+  const size = Math.min(buffer.bufs[0].length, buffer.bufs[1].length);
+  if (size <= 2 * maxLineBytes) {
+    throw new Error(`read buffer (${size} B) must exceed twice maxLineBytes (${maxLineBytes} B)`);
   }
+  // Reads land after `head` bytes, where the carried partial line (never longer than maxLineBytes) is
+  // copied once the scan of the previous chunk knows how long it is.
+  const head = maxLineBytes;
+  const want = size - head;
   let offset = options.offset;
   let readPos = offset;
   // Inside a line longer than maxLineBytes: its bytes [offset, readPos) are dropped, not carried.
   let skipping = false;
+  // The buffer scanned last and where the carried partial line starts in it.
+  let current: 0 | 1 = 1;
+  let carryAt = 0;
+  // The next chunk, read while the caller stores the current batch.
+  let ahead: PendingRead | null = null;
+
+  const startRead = (buf: Buffer, pos: number): PendingRead => {
+    const result = fh.read(buf, head, want, pos).then(
+      ({ bytesRead }): ReadResult => ({ bytesRead }),
+      (error: unknown): ReadResult => ({ error }),
+    );
+    buffer.inFlight = result;
+    return { pos, buf, result };
+  };
 
   const reader: FileReader = {
     get offset() {
@@ -96,30 +134,48 @@ export function createFileReader(options: FileReaderOptions): FileReader {
       offset = to;
       readPos = to;
       skipping = false;
+      // A read still in flight is awaited (through buffer.inFlight) before its buffer is used again.
+      ahead = null;
     },
     async next() {
-      const buf = buffer.buf;
       if (buffer.owner !== reader) {
+        await buffer.inFlight;
         buffer.owner = reader;
+        ahead = null;
         if (!skipping) readPos = offset;
       }
+      const target = current === 0 ? 1 : 0;
+      let read = ahead;
+      ahead = null;
+      if (read === null || read.pos !== readPos || read.buf !== buffer.bufs[target]) {
+        await buffer.inFlight;
+        read = startRead(buffer.bufs[target], readPos);
+      }
+      const outcome = await read.result;
+      if ("error" in outcome) throw outcome.error;
+      const { bytesRead } = outcome;
+      const buf = read.buf;
       const carry = skipping ? 0 : readPos - offset;
-      const want = buf.length - carry;
-      const { bytesRead } = await fh.read(buf, carry, want, readPos);
+      if (carry > 0) buffer.bufs[current].copy(buf, head - carry, carryAt, carryAt + carry);
       readPos += bytesRead;
+      // The buffer just left holds nothing needed any more: read the next chunk into it meanwhile.
+      const eof = bytesRead < want;
+      if (!eof) ahead = startRead(buffer.bufs[current], readPos);
+      current = target;
       const fromOffset = offset;
-      const end = carry + bytesRead;
+      const view = buf.subarray(head - carry, head + bytesRead);
+      const end = view.length;
       const windowStart = readPos - end;
+      carryAt = head - carry;
       const batch: ReadBatch = {
         fromOffset,
         toOffset: offset,
         signals: [],
         junk: { not_json: 0, cut_off: 0, oversize: 0 },
         lines: 0,
-        eof: bytesRead < want,
+        eof,
       };
       if (bytesRead === 0) return batch;
-      const view = buf.subarray(0, end);
       const scanInto = (from: number, to: number): number => {
         if (to <= from) return 0;
         const res = scanChunk(view.subarray(from, to), to - from, { levels, readTimeMs: now() });
@@ -165,7 +221,8 @@ export function createFileReader(options: FileReaderOptions): FileReader {
       const lineEnd = seg + scanInto(seg, end);
       offset = windowStart + lineEnd;
       batch.toOffset = offset;
-      if (lineEnd > 0 && lineEnd < end) buf.copyWithin(0, lineEnd, end);
+      // The partial last line stays where it is until the next chunk arrives.
+      carryAt += lineEnd;
       return batch;
     },
   };

@@ -78,10 +78,12 @@ describe("openFile", () => {
 });
 
 describe("drainFile", () => {
-  async function openFileAt(name: string): Promise<OpenFile> {
+  async function openFileAt(name: string, small = false): Promise<OpenFile> {
     const fh = await open(join(dir, name), "r");
     closers.push(() => fh.close());
-    const reader = createFileReader({ fh, offset: 0, buffer: createReadBuffer(), levels: ["ERROR"], now });
+    const [bufferBytes, maxLineBytes] = small ? [4096, 1024] : [undefined, undefined];
+    const buffer = createReadBuffer(bufferBytes, maxLineBytes);
+    const reader = createFileReader({ fh, offset: 0, buffer, levels: ["ERROR"], maxLineBytes, now });
     const head = { hash: "h", len: 0 };
     return {
       path: join(dir, name),
@@ -128,5 +130,28 @@ describe("drainFile", () => {
     expect(ok.error).toBeNull();
     expect(batches.flatMap((b) => b.signals.map((s) => s.errorCode))).toEqual(["AI_003"]);
     expect(file.committed).toBe(Buffer.byteLength(error("AI_003")));
+  });
+
+  it("stores nothing before onBatch resolves and, after a failure mid-file, hands every line from there once", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(i % 3 === 0 ? error(`E_${i}`) : info(i));
+    await writeFile(join(dir, "m.log"), lines.join(""));
+    const file = await openFileAt("m.log", true);
+    const stored: TailBatch[] = [];
+    let calls = 0;
+    const failed = await drainFile(file, async (b) => {
+      // The previous batch is committed, this one is not yet.
+      expect(file.committed).toBe(stored.at(-1)?.offset.offset ?? 0);
+      if (++calls === 3) throw new Error("database is locked");
+      stored.push(b);
+    });
+    expect(String(failed.error)).toContain("database is locked");
+    expect(file.committed).toBe(stored[1]!.offset.offset);
+    const ok = await drainFile(file, async (b) => void stored.push(b));
+    expect(ok.error).toBeNull();
+    const all = stored.flatMap((b) => b.signals.map((s) => s.errorCode));
+    expect(all).toEqual(lines.flatMap((_line, i) => (i % 3 === 0 ? [`E_${i}`] : [])));
+    expect(stored.reduce((n, b) => n + b.lines, 0)).toBe(300);
+    expect(file.committed).toBe(Buffer.byteLength(lines.join("")));
   });
 });

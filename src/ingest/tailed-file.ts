@@ -132,7 +132,8 @@ export function fileOffsetOf(file: OpenFile, offset: number): FileOffset {
 
 /**
  * Read a file from its reader's position to its current end, handing every batch that found signals or
- * moved the offset to onBatch, one at a time; nothing is committed before onBatch resolves.
+ * moved the offset to onBatch, one at a time; nothing is committed before onBatch resolves. The reader
+ * reads the next chunk while onBatch runs; a rejection rewinds it to the last stored offset, dropping that.
  */
 export async function drainFile(
   file: OpenFile,

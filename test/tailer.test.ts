@@ -2,7 +2,18 @@
  * The file tailer and `scan` over the real SQLite store through the real intake, with real files: offsets
  * are committed with their signals, so restarts and rotations never lose a line nor count one twice.
  */
-import { appendFile, mkdir, mkdtemp, rename, rm, stat, truncate, unlink, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  rename,
+  rm,
+  stat,
+  truncate,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -156,27 +167,70 @@ describe("file tailer over SQLite", () => {
 });
 
 describe("scan (cron mode) over SQLite", () => {
+  /** One cron run: a fresh process opens the store, scans `logs/*.log`, closes the store. */
+  async function scan(codes: string[] = []) {
+    const { store, intake } = await openStore();
+    const summary = await scanOnce({
+      patterns: [join(dir, "logs", "*.log")],
+      store,
+      onBatch: async (batch) => {
+        await intake.ingest(batch.signals, batch.offset);
+        for (const s of batch.signals) codes.push(s.errorCode ?? "");
+      },
+      levels: ["ERROR"],
+      log: silentLogger(),
+      now: () => NOW,
+    });
+    await store.close();
+    return summary;
+  }
+
+  async function incidents() {
+    const { store } = await openStore();
+    return countsByCode(store);
+  }
+
   it("reads each file once per run from its stored offset", async () => {
     const path = join(dir, "logs", "app.log");
     await writeFile(path, error("S_1") + error("S_2").slice(0, 20));
-    const run = async () => {
-      const { store, intake } = await openStore();
-      const summary = await scanOnce({
-        patterns: [join(dir, "logs", "*.log")],
-        store,
-        onBatch: async (batch) => void (await intake.ingest(batch.signals, batch.offset)),
-        levels: ["ERROR"],
-        log: silentLogger(),
-        now: () => NOW,
-      });
-      await store.close();
-      return summary;
-    };
-    expect((await run()).totals.signals).toBe(1);
+    expect((await scan()).totals.signals).toBe(1);
     await appendFile(path, error("S_2").slice(20) + error("S_3"));
-    expect((await run()).totals.signals).toBe(2);
-    expect((await run()).totals.signals).toBe(0);
-    const { store } = await openStore();
-    expect(await countsByCode(store)).toEqual({ S_1: 1, S_2: 1, S_3: 1 });
+    expect((await scan()).totals.signals).toBe(2);
+    expect((await scan()).totals.signals).toBe(0);
+    expect(await incidents()).toEqual({ S_1: 1, S_2: 1, S_3: 1 });
+  });
+
+  it("logrotate renames between two runs: the lines written before the rename are not lost", async () => {
+    const path = join(dir, "logs", "app.log");
+    const codes: string[] = [];
+    await writeFile(path, error("E_1"));
+    await scan(codes);
+    await appendFile(path, error("E_2"));
+    await rename(path, join(dir, "logs", "app.log.1"));
+    await writeFile(path, error("E_3"));
+    // Neither matches the glob; without a stored offset neither may be read.
+    await writeFile(join(dir, "logs", "app.log.2.gz"), error("GZ_1"));
+    await writeFile(join(dir, "logs", "unrelated.txt"), error("OTHER_1"));
+
+    await scan(codes);
+    expect(codes).toEqual(["E_1", "E_2", "E_3"]);
+    expect((await scan(codes)).totals).toMatchObject({ lines: 0, signals: 0 });
+    expect(codes).toHaveLength(3);
+    expect(await incidents()).toEqual({ E_1: 1, E_2: 1, E_3: 1 });
+  });
+
+  it("copytruncate between two runs: the truncated file is read from its start, the copy is not read", async () => {
+    const path = join(dir, "logs", "app.log");
+    const codes: string[] = [];
+    await writeFile(path, error("C_1"));
+    await scan(codes);
+    await copyFile(path, join(dir, "logs", "app.log.1"));
+    await truncate(path, 0);
+    await appendFile(path, error("C_2"));
+
+    await scan(codes);
+    await scan(codes);
+    expect(codes).toEqual(["C_1", "C_2"]);
+    expect(await incidents()).toEqual({ C_1: 1, C_2: 1 });
   });
 });

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FileOffset } from "../store/store.js";
+import type { FileOffset, Store } from "../store/store.js";
 import {
   expandPatterns,
+  findRenamedFiles,
   HEAD_BYTES,
   offsetAfterLastNewline,
   patternDirs,
@@ -106,5 +107,34 @@ describe("file identity", () => {
     expect(
       patternDirs(["/var/log/app/*.log", "/srv/x/**/*.log", "/opt/one.log", "logs/*.log"], "/work"),
     ).toEqual(["/var/log/app", "/srv/x", "/opt", "/work/logs"]);
+  });
+
+  it("finds renamed logs: regular files with a stored offset short of their size, at most N stat'ed per dir", async () => {
+    const rows = new Map<string, FileOffset>();
+    const store: Pick<Store, "getOffset"> = {
+      getOffset: async (dev, ino) => rows.get(`${dev}:${ino}`) ?? null,
+    };
+    const track = async (name: string, content: string, offset: number) => {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      const st = await stat(path);
+      rows.set(`${st.dev}:${st.ino}`, { ...storedFor(content, offset), dev: st.dev, ino: st.ino });
+    };
+    await track("app.log.1", "one\ntwo\n", 4);
+    await track("done.log.1", "one\n", 4);
+    await track("app.log", "live\n", 0);
+    await writeFile(join(dir, "app.log.2.gz"), "gz");
+    await mkdir(join(dir, "sub.log"));
+    await symlink(join(dir, "app.log.1"), join(dir, "link.log"));
+
+    const found = await findRenamedFiles([dir, join(dir, "missing")], new Set([join(dir, "app.log")]), store);
+    expect(found.files.map((f) => [f.path, f.stored.offset, f.sizeBytes])).toEqual([
+      [join(dir, "app.log.1"), 4, 8],
+    ]);
+    expect(found.cappedDirs).toEqual([]);
+
+    const capped = await findRenamedFiles([dir], new Set(), store, 1);
+    expect(capped.cappedDirs).toEqual([dir]);
+    expect(capped.files.length).toBeLessThanOrEqual(1);
   });
 });

@@ -3,11 +3,11 @@
  * recreated that got the same inode number back is not mistaken for the old one.
  */
 import { createHash } from "node:crypto";
-import { type FileHandle, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { type FileHandle, opendir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import picomatch from "picomatch";
 import { glob, isDynamicPattern } from "tinyglobby";
-import type { FileOffset } from "../store/store.js";
+import type { FileOffset, Store } from "../store/store.js";
 
 /** How many leading bytes identify a file's content (enough to cover the first log line's timestamp). */
 export const HEAD_BYTES = 256;
@@ -110,4 +110,67 @@ export function patternDirs(patterns: readonly string[], cwd = process.cwd()): s
     dirs.add(isDynamicPattern(pattern) ? picomatch.scan(abs).base || "/" : dirname(abs));
   }
   return [...dirs];
+}
+
+/** A file the patterns no longer match whose inode has a stored offset short of its size: a renamed log. */
+export interface RenamedFile {
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  stored: FileOffset;
+}
+
+/** At most this many regular files of one directory are stat'ed when looking for renamed logs. */
+export const MAX_FILES_STATED_PER_DIR = 1000;
+
+/**
+ * Regular files directly in `dirs`, other than `skip`, with a stored offset below their size: logs renamed
+ * (rotated) with lines written before the rename still unread. Oldest first. Files without a stored offset
+ * are never candidates, so compressed or unrelated files are not read. The head is checked when opening.
+ */
+export async function findRenamedFiles(
+  dirs: readonly string[],
+  skip: ReadonlySet<string>,
+  store: Pick<Store, "getOffset">,
+  maxStatedPerDir = MAX_FILES_STATED_PER_DIR,
+): Promise<{ files: RenamedFile[]; cappedDirs: string[] }> {
+  const files: RenamedFile[] = [];
+  const cappedDirs: string[] = [];
+  for (const dir of dirs) {
+    const { paths, capped } = await listRegularFiles(dir, skip, maxStatedPerDir);
+    if (capped) cappedDirs.push(dir);
+    for (const path of paths) {
+      const st = await stat(path).catch(() => null);
+      if (!st?.isFile()) continue;
+      const stored = await store.getOffset(st.dev, st.ino);
+      if (stored && stored.offset < st.size) {
+        files.push({ path, sizeBytes: st.size, mtimeMs: st.mtimeMs, stored });
+      }
+    }
+  }
+  files.sort((a, b) => a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path));
+  return { files, cappedDirs };
+}
+
+/** Up to `max` regular files directly in `dir` (not in `skip`); capped when more were left unlisted. */
+async function listRegularFiles(
+  dir: string,
+  skip: ReadonlySet<string>,
+  max: number,
+): Promise<{ paths: string[]; capped: boolean }> {
+  const paths: string[] = [];
+  // A missing or unreadable directory has no renamed logs to finish; the patterns report it if it matters.
+  const handle = await opendir(dir).catch(() => null);
+  if (!handle) return { paths, capped: false };
+  try {
+    for await (const entry of handle) {
+      const path = join(dir, entry.name);
+      if (!entry.isFile() || skip.has(path)) continue;
+      if (paths.length >= max) return { paths, capped: true };
+      paths.push(path);
+    }
+  } catch {
+    // The directory went away while being listed: what was found so far still counts.
+  }
+  return { paths, capped: false };
 }

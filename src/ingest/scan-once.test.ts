@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -6,6 +6,8 @@ import { silentLogger } from "../log.js";
 import type { FileOffset, Store } from "../store/store.js";
 import { scanOnce } from "./scan-once.js";
 import type { TailBatch } from "./tailed-file.js";
+
+const codesOf = (seen: TailBatch[]) => seen.flatMap((b) => b.signals.map((s) => s.errorCode));
 
 const now = () => Date.UTC(2026, 10, 26, 9, 30);
 const error = (code: string) =>
@@ -113,6 +115,81 @@ describe("scanOnce", () => {
     });
     const summary = await run(store);
     expect(summary.files[0]).toMatchObject({ fromOffset: 0, signals: 2 });
+  });
+
+  it("finishes a log renamed out of the pattern (logrotate) before reading the new one", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log");
+    await writeFile(path, error("E_1"));
+    await run(store);
+    await appendFile(path, error("E_2"));
+    await rename(path, join(dir, "app.log.1"));
+    await writeFile(path, error("E_3"));
+
+    const seen: TailBatch[] = [];
+    const summary = await run(store, seen);
+    expect(codesOf(seen)).toEqual(["E_2", "E_3"]);
+    const oneLine = Buffer.byteLength(error("E_1"));
+    expect(summary.files).toEqual([
+      expect.objectContaining({
+        path: join(dir, "app.log.1"),
+        renamedFrom: path,
+        fromOffset: oneLine,
+        toOffset: 2 * oneLine,
+      }),
+      expect.objectContaining({ path, fromOffset: 0, toOffset: oneLine, signals: 1 }),
+    ]);
+    expect(summary.files[1]).not.toHaveProperty("renamedFrom");
+
+    const again: TailBatch[] = [];
+    expect((await run(store, again)).totals).toMatchObject({ files: 1, lines: 0, signals: 0 });
+    expect(again).toEqual([]);
+  });
+
+  it("never reads unmatched files that have no stored offset (compressed copies, unrelated files)", async () => {
+    const store = memoryStore();
+    await writeFile(join(dir, "app.log"), error("E_1"));
+    // Readable JSON on purpose: were they read, their lines would become signals.
+    await writeFile(join(dir, "app.log.2.gz"), error("GZ_1"));
+    await writeFile(join(dir, "notes.txt"), error("NOTE_1"));
+    const seen: TailBatch[] = [];
+    const summary = await run(store, seen);
+    await appendFile(join(dir, "notes.txt"), error("NOTE_2"));
+    await run(store, seen);
+    expect(codesOf(seen)).toEqual(["E_1"]);
+    expect(summary.files.map((f) => f.path)).toEqual([join(dir, "app.log")]);
+  });
+
+  it("does not read an unmatched file whose inode has a stored offset for other content", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log.1");
+    await writeFile(path, error("REUSED_1") + error("REUSED_2"));
+    const st = await stat(path);
+    store.rows.set(`${st.dev}:${st.ino}`, {
+      dev: st.dev,
+      ino: st.ino,
+      path: join(dir, "app.log"),
+      offset: 10,
+      headHash: "0".repeat(40),
+      headLen: 256,
+    });
+    const seen: TailBatch[] = [];
+    expect((await run(store, seen)).files).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it("copytruncate between runs: the truncated file is read from 0, the copy is not read", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log");
+    await writeFile(path, error("E_1") + error("E_2"));
+    await run(store);
+    await writeFile(join(dir, "app.log.1"), error("E_1") + error("E_2"));
+    await truncate(path, 0);
+    await appendFile(path, error("E_3"));
+    const seen: TailBatch[] = [];
+    const summary = await run(store, seen);
+    expect(codesOf(seen)).toEqual(["E_3"]);
+    expect(summary.files).toEqual([expect.objectContaining({ path, fromOffset: 0, signals: 1 })]);
   });
 
   it("rejects when a batch cannot be stored, leaving the offset where it was", async () => {

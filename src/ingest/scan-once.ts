@@ -1,18 +1,19 @@
 /**
  * `ai-monitor scan` (cron mode): one pass over every matched file, from its stored offset (a file never
- * seen: from 0) to its current end. A partial last line stays for the next run.
+ * seen: from 0) to its current end. A partial last line stays for the next run. Files renamed away from the
+ * patterns since the last run (logrotate) are finished first, so the lines written before the rename count.
  */
 import type { Level } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
-import { expandPatterns } from "./file-identity.js";
+import { expandPatterns, findRenamedFiles, patternDirs } from "./file-identity.js";
 import {
   createReadBuffer,
   DEFAULT_BUFFER_BYTES,
   DEFAULT_MAX_LINE_BYTES,
   type JunkCounts,
 } from "./file-reader.js";
-import { drainFile, type OnBatch, openFile } from "./tailed-file.js";
+import { drainFile, type OnBatch, type OpenFile, type OpenFileOptions, openFile } from "./tailed-file.js";
 
 /** What one file yielded in this run. */
 export interface ScanFileSummary {
@@ -22,6 +23,8 @@ export interface ScanFileSummary {
   lines: number;
   signals: number;
   junk: JunkCounts;
+  /** Set when the file was found renamed (no longer matched): the path its offset was stored under. */
+  renamedFrom?: string;
 }
 
 /** What the whole run yielded. */
@@ -51,30 +54,67 @@ export async function scanOnce(options: ScanOnceOptions): Promise<ScanSummary> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const buffer = createReadBuffer(options.bufferBytes ?? DEFAULT_BUFFER_BYTES, maxLineBytes);
   const files: ScanFileSummary[] = [];
+  // One file under two names (a hard link, a rotation during the run) is read once.
   const seen = new Set<string>();
-  for (const path of await expandPatterns(patterns, options.cwd)) {
-    const opened = await openFile(path, { store, buffer, levels, maxLineBytes, now, atEnd: false });
+  const openOptions: OpenFileOptions = { store, buffer, levels, maxLineBytes, now, atEnd: false };
+  const matched = await expandPatterns(patterns, options.cwd);
+  const renamed = await findRenamedFiles(patternDirs(patterns, options.cwd), new Set(matched), store);
+  for (const dir of renamed.cappedDirs) {
+    log.warn({ dir }, "many files in a watched directory: only some were checked for renamed logs");
+  }
+  // Old lines first: what was written before a rotation precedes what the new file holds.
+  for (const candidate of renamed.files) {
+    const opened = await openFile(candidate.path, openOptions);
     if (!opened) continue;
     const { file, start } = opened;
     try {
-      // One file under two matched names (a hard link, a rotation during the run) is read once.
+      // Another file that got the inode back (other head) or was truncated is not the renamed log.
       const key = `${file.dev}:${file.ino}`;
-      if (seen.has(key)) continue;
+      if (start !== "resumed" || seen.has(key)) continue;
       seen.add(key);
-      const fromOffset = file.committed;
-      log.info({ path, offset: fromOffset, sizeBytes: file.size, start }, "scanning file");
-      const result = await drainFile(file, onBatch);
-      if (result.error !== null) {
-        throw new Error(`could not store a batch of ${path} at offset ${file.committed}`, {
-          cause: result.error,
-        });
-      }
-      const { lines, signals, junk } = result;
-      files.push({ path, fromOffset, toOffset: file.committed, lines, signals, junk });
+      const summary = await readToEnd(file, onBatch);
+      files.push({ ...summary, renamedFrom: candidate.stored.path });
+      const { path, fromOffset, toOffset, signals } = summary;
+      log.info(
+        { path, renamedFrom: candidate.stored.path, fromOffset, toOffset, signals },
+        "finished renamed file",
+      );
     } finally {
       await file.fh.close();
     }
   }
+  for (const path of matched) {
+    const opened = await openFile(path, openOptions);
+    if (!opened) continue;
+    const { file, start } = opened;
+    try {
+      const key = `${file.dev}:${file.ino}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      log.info({ path, offset: file.committed, sizeBytes: file.size, start }, "scanning file");
+      files.push(await readToEnd(file, onBatch));
+    } finally {
+      await file.fh.close();
+    }
+  }
+  return { files, totals: sumTotals(files) };
+}
+
+/** Drain one open file to its end; rejects if a batch could not be stored. */
+async function readToEnd(file: OpenFile, onBatch: OnBatch): Promise<ScanFileSummary> {
+  const fromOffset = file.committed;
+  const result = await drainFile(file, onBatch);
+  if (result.error !== null) {
+    throw new Error(`could not store a batch of ${file.path} at offset ${file.committed}`, {
+      cause: result.error,
+    });
+  }
+  const { lines, signals, junk } = result;
+  return { path: file.path, fromOffset, toOffset: file.committed, lines, signals, junk };
+}
+
+/** Totals over the files of a run. */
+function sumTotals(files: readonly ScanFileSummary[]): ScanSummary["totals"] {
   const totals = {
     files: files.length,
     lines: 0,
@@ -88,5 +128,5 @@ export async function scanOnce(options: ScanOnceOptions): Promise<ScanSummary> {
     totals.junk.cut_off += f.junk.cut_off;
     totals.junk.oversize += f.junk.oversize;
   }
-  return { files, totals };
+  return totals;
 }

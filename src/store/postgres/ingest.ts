@@ -124,13 +124,14 @@ export async function ingestTx(
     }
     const bumps = windows.bumps();
     if (bumps.length > 0) {
-      await sql(SQL.bumpIncidents, [
+      const { rows } = await sql<{ id: string }>(SQL.bumpIncidents, [
         bumps.map((b) => b.id),
         bumps.map((b) => b.count),
         bumps.map((b) => b.minT),
         bumps.map((b) => b.maxT),
-        policy.now,
       ]);
+      // Touching jobs and deliveries only when something reopened keeps the common path to one statement.
+      if (rows.length > 0) await sql(SQL.reopenIncidents, [rows.map((r) => r.id), policy.now]);
     }
   }
   if (offset) await saveOffset(sql, host, offset);

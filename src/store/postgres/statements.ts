@@ -35,12 +35,14 @@ export const SQL = {
     bumped AS (
       UPDATE incidents i SET count = i.count + b.count, first_seen = LEAST(i.first_seen, b.min_t),
       last_seen = GREATEST(i.last_seen, b.max_t), status = 'open', resolved_at = NULL
-      FROM b WHERE i.id = b.id),
-    stale AS (DELETE FROM jobs j USING reopened r WHERE j.incident_id = r.id AND j.kind = 'resolved'),
+      FROM b WHERE i.id = b.id)
+    SELECT id FROM reopened ORDER BY id`,
+  /** Only for incidents a bump reopened ($1): drop stale resolutions, queue an "update" at $2. */
+  reopenIncidents: `WITH stale AS (DELETE FROM jobs WHERE incident_id = ANY($1::bigint[]) AND kind = 'resolved'),
     announced AS (
-      DELETE FROM deliveries d USING reopened r WHERE d.incident_id = r.id AND right(d.sink, 9) = ':resolved')
+      DELETE FROM deliveries WHERE incident_id = ANY($1::bigint[]) AND right(sink, 9) = ':resolved')
     INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at)
-    SELECT id, 'update', 0, $5::bigint, $5::bigint FROM reopened ORDER BY id`,
+    SELECT id, 'update', 0, $2::bigint, $2::bigint FROM unnest($1::bigint[]) AS id ORDER BY id`,
   /** $1..$16 are the incident's columns; $17 says whether to enqueue its "incident" job too. */
   insertIncident: `WITH inc AS (
       INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count, first_seen,

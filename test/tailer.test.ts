@@ -164,6 +164,30 @@ describe("file tailer over SQLite", () => {
     expect(Object.values(counts).every((n) => n === 1)).toBe(true);
     expect(Object.keys(counts)).toHaveLength(7);
   });
+
+  it("restart after logrotate renamed the log while stopped: the lines written before the rename are not lost", async () => {
+    const path = join(dir, "logs", "app.log");
+    const first = await openStore();
+    const run1 = startTailer(first.store, first.intake);
+    await run1.tailer.start();
+    await writeFile(path, error("E_1"));
+    await run1.tailer.settled();
+    await run1.tailer.stop();
+    await first.store.close();
+
+    await appendFile(path, error("E_2"));
+    await rename(path, join(dir, "logs", "app.log.1"));
+    await writeFile(path, error("E_3"));
+    await writeFile(join(dir, "logs", "unrelated.txt"), error("OTHER_1"));
+    const second = await openStore();
+    const run2 = startTailer(second.store, second.intake);
+    await run2.tailer.start();
+    await run2.tailer.settled();
+    expect(run2.codes).toEqual(["E_2", "E_3"]);
+    expect(await countsByCode(second.store)).toEqual({ E_1: 1, E_2: 1, E_3: 1 });
+    const st = await stat(join(dir, "logs", "app.log.1"));
+    expect((await second.store.getOffset(st.dev, st.ino))?.offset).toBe(st.size);
+  });
 });
 
 describe("scan (cron mode) over SQLite", () => {

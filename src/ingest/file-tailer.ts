@@ -2,14 +2,22 @@
  * The `serve` file tailer: follows the files matched by glob patterns through appends, rename rotation,
  * copytruncate and delete+recreate, handing every batch to onBatch (which stores signals and offset in one
  * transaction). When to look is the watch loop's business (fs.watch plus polling); this file decides what
- * each file is and where to read it from.
+ * each file is and where to read it from. At a restart, logs renamed away from the patterns while it was
+ * stopped are finished first, as `scan` does.
  */
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Level } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
-import { expandPatterns, HEAD_BYTES, headMatches, patternDirs, readHead } from "./file-identity.js";
+import {
+  expandPatterns,
+  findRenamedFiles,
+  HEAD_BYTES,
+  headMatches,
+  patternDirs,
+  readHead,
+} from "./file-identity.js";
 import { createReadBuffer, DEFAULT_BUFFER_BYTES, DEFAULT_MAX_LINE_BYTES } from "./file-reader.js";
 import { drainFile, type OnBatch, type OpenFile, openFile, type StartReason } from "./tailed-file.js";
 import { createWatchLoop } from "./watch-loop.js";
@@ -43,6 +51,8 @@ export interface FileTailer {
    * Position every file found now, then follow them. A file with a stored offset resumes there. One
    * without: at the first start (the store holds no offsets at all) it starts at its end unless
    * fromBeginning; at a restart it appeared while the service was down and is read from its beginning.
+   * At a restart, a log renamed away from the patterns meanwhile (stored offset short of its size, same
+   * head) is read to its end once, before the file now at its old path, and then closed.
    */
   start(): Promise<void>;
   /** Stop watching and polling, let the batch in flight finish, close every file. */
@@ -73,6 +83,8 @@ interface Retired {
   file: OpenFile;
   lastReadPos: number;
   idleSinceMs: number;
+  /** Set for a log found renamed at a restart: read to its end once, then closed, never followed. */
+  renamed?: { from: string; fromOffset: number };
 }
 
 /** Create the tailer; nothing happens before start(). */
@@ -151,6 +163,33 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     if (st?.isFile() && !followed(st.dev, st.ino)) await follow(path, initial);
   }
 
+  // Lines written before the rename precede those of the new file at the old path, so they go first.
+  async function adoptRenamed(): Promise<void> {
+    const skip = new Set([...current.keys(), ...unreadable]);
+    const { files, cappedDirs } = await findRenamedFiles(patternDirs(patterns), skip, store);
+    for (const dir of cappedDirs) {
+      log.warn({ dir }, "many files in a watched directory: only some were checked for renamed logs");
+    }
+    for (const { path, stored } of files) {
+      const opened = await openFile(path, { store, buffer, levels, maxLineBytes, now, atEnd: false }).catch(
+        (err: unknown) => void log.warn({ err, path }, "cannot open renamed log: its unread end is skipped"),
+      );
+      if (!opened) continue;
+      const { file, start } = opened;
+      // Another file that got the inode back (other head) or was truncated is not the renamed log.
+      if (start !== "resumed" || followed(file.dev, file.ino)) {
+        await file.fh.close();
+        continue;
+      }
+      const renamed = { from: stored.path, fromOffset: file.committed };
+      retired.push({ file, lastReadPos: file.reader.readPos, idleSinceMs: now(), renamed });
+      log.info(
+        { path, renamedFrom: stored.path, offset: file.committed, sizeBytes: file.size },
+        "log renamed while stopped: finishing it before the file now at its old path",
+      );
+    }
+  }
+
   async function drainOne(file: OpenFile): Promise<boolean> {
     try {
       const { error } = await drainFile(file, onBatch, () => stopped);
@@ -170,6 +209,14 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
       if (!(await drainOne(old.file))) {
         clean = false;
         unfinished.add(old.file.path);
+        if (old.renamed) unfinished.add(old.renamed.from);
+      } else if (old.renamed) {
+        if (stopped) return clean;
+        retired.splice(retired.indexOf(old), 1);
+        await old.file.fh.close().catch(() => {});
+        const { path, ino, committed: toOffset } = old.file;
+        const { from: renamedFrom, fromOffset } = old.renamed;
+        log.info({ path, ino, renamedFrom, fromOffset, toOffset }, "finished renamed file");
       } else if (old.file.reader.readPos !== old.lastReadPos) {
         old.lastReadPos = old.file.reader.readPos;
         old.idleSinceMs = now();
@@ -217,6 +264,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     const startCase = restart ? "restart" : fromBeginning ? "firstFromBeginning" : "firstAtEnd";
     log.info({ firstStart: !restart, fromBeginning }, START_CASES[startCase]);
     await pass(true, true);
+    if (restart && !stopped) await adoptRenamed();
   }
 
   return {

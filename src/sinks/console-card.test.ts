@@ -59,7 +59,7 @@ describe("untrusted error codes", () => {
       "opened",
       false,
     );
-    expect(card).not.toMatch(/[\u001b\u0007\u202e]/);
+    for (const smuggled of ["\u001b", "\u0007", "\u202e"]) expect(card).not.toContain(smuggled);
   });
 });
 

@@ -10,13 +10,15 @@ const COLOURS: Record<Severity, string> = {
 };
 const RESET = "\x1b[0m";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const ESCAPE_SEQUENCE = /\x1b\[[0-?]*[ -/]*[@-~]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
 /** Remove terminal control sequences and control characters an attacker could smuggle through a log line. */
 export function plainText(text: string, maxChars = 500): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-  const cleaned = text
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "")
-    // C0/C1 controls, and bidirectional overrides that would make a message display reversed.
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, " ");
+  // C0/C1 controls, and bidirectional overrides that would make a message display reversed.
+  const cleaned = text.replace(ESCAPE_SEQUENCE, "").replace(CONTROL_CHARACTERS, " ");
   const flat = cleaned.replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }

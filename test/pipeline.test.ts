@@ -157,6 +157,16 @@ describe("pipeline", () => {
     expect(after?.deliveries.find((d) => d.sink === "jsonl")?.state).toBe("sent");
   });
 
+  it("announces a resolution only after the incident itself, even when both jobs are claimed together", async () => {
+    const p = await setup();
+    await p.intake.ingest([signal("DB_001", T0)]);
+    await p.intake.resolve("DB_001:server::x", T0 + 1);
+    await p.worker.drain(); // both jobs claimed in one pass: the resolution waits for the first announcement
+    p.advance(2000);
+    await p.worker.drain();
+    expect(readJsonl(p.jsonlPath).map((l) => l.event)).toEqual(["opened", "resolved"]);
+  });
+
   it("announces a resolution once", async () => {
     const p = await setup();
     await p.intake.ingest([signal("AI_003", T0)]);

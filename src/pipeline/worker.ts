@@ -5,6 +5,7 @@
  * start on the same host) and the job runs again, skipping the steps already recorded as done.
  */
 import { hostname } from "node:os";
+import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
@@ -53,6 +54,15 @@ export async function releaseDeadLocalOwners(store: Store, log: Logger): Promise
   }
 }
 
+/** Pure: whether the incident's first announcement is still under way (not diagnosed, or deliveries pending). */
+export function announcing(incident: Incident): boolean {
+  if (incident.suppressed !== null) return false;
+  if (incident.diagnosis === null) return true;
+  return incident.deliveries.some(
+    (d) => !d.sink.includes(":") && (d.state === "pending" || d.state === "sending"),
+  );
+}
+
 /** Create the worker over the step dependencies. */
 export function createWorker(
   deps: DiagnoseStepDeps & DeliverStepDeps & { log: Logger; metrics: Metrics },
@@ -86,6 +96,11 @@ export function createWorker(
     try {
       let incident = await store.getIncident(job.incidentId);
       if (!incident) return await store.completeJob(job.id, options.owner);
+      // A resolution claimed beside its incident's first announcement waits for it, so no sink says
+      // "resolved" before it said "opened" (bounded: after maxAttempts it goes out anyway).
+      if (job.kind === "resolved" && job.attempts < options.maxAttempts && announcing(incident)) {
+        return await store.retryJob(job.id, options.owner, now() + 1000, "waiting for the opened deliveries");
+      }
       // Reopened by a repeat since this resolution was queued: announcing it now would be false.
       if (job.kind === "resolved" && incident.status !== "resolved")
         return await store.completeJob(job.id, options.owner);

@@ -10,16 +10,16 @@ import { dirname } from "node:path";
 import type { Level } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
-import {
-  expandPatterns,
-  findRenamedFiles,
-  HEAD_BYTES,
-  headMatches,
-  patternDirs,
-  readHead,
-} from "./file-identity.js";
+import { expandPatterns, HEAD_BYTES, headMatches, patternDirs, readHead } from "./file-identity.js";
 import { createReadBuffer, DEFAULT_BUFFER_BYTES, DEFAULT_MAX_LINE_BYTES } from "./file-reader.js";
-import { drainFile, type OnBatch, type OpenFile, openFile, type StartReason } from "./tailed-file.js";
+import { drainFile, type OnBatch, type OpenFile, openFile } from "./tailed-file.js";
+import {
+  adoptRenamedFiles,
+  finishRenamed,
+  type RenamedFrom,
+  startCaseMessage,
+  startMessage,
+} from "./tailer-start.js";
 import { createWatchLoop } from "./watch-loop.js";
 
 export type { OnBatch, TailBatch } from "./tailed-file.js";
@@ -64,27 +64,12 @@ export interface FileTailer {
   settled(): Promise<void>;
 }
 
-const START_MESSAGES: Record<StartReason, string> = {
-  resumed: "following file from its stored offset",
-  truncated: "stored offset is past the end of the file (truncated): reading it from 0",
-  recreated: "file starts with other bytes than when its offset was stored (recreated): reading it from 0",
-  end: "existing file without stored offset: starting at its end (watch.fromBeginning reads it all)",
-  beginning: "reading file from its beginning",
-};
-const START_CASES = {
-  restart: "restart (the store holds offsets): files new since the last run are read from their beginning",
-  firstAtEnd: "first start (no offsets stored): files present now start at their end",
-  firstFromBeginning: "first start (no offsets stored): reading files present now from 0 (fromBeginning)",
-};
-const APPEARED_WHILE_DOWN =
-  "file new since the last run (appeared while stopped): reading it from its beginning";
-
 interface Retired {
   file: OpenFile;
   lastReadPos: number;
   idleSinceMs: number;
   /** Set for a log found renamed at a restart: read to its end once, then closed, never followed. */
-  renamed?: { from: string; fromOffset: number };
+  renamed?: RenamedFrom;
 }
 
 /** Create the tailer; nothing happens before start(). */
@@ -94,6 +79,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
   const retireAfterMs = options.retireAfterMs ?? 30_000;
   // One buffer for every file: memory stays bounded whatever the number and size of files.
   const buffer = createReadBuffer(options.bufferBytes ?? DEFAULT_BUFFER_BYTES, maxLineBytes);
+  const openOptions = { store, buffer, levels, maxLineBytes, now };
   const current = new Map<string, OpenFile>();
   const retired: Retired[] = [];
   const unreadable = new Set<string>();
@@ -114,7 +100,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     // Only files already there at the very first start begin at their end; any other file without an
     // offset was written after we started watching (or while we were down), so all of it is new.
     const atEnd = initial && !restart && !options.fromBeginning;
-    const opened = await openFile(path, { store, buffer, levels, maxLineBytes, now, atEnd });
+    const opened = await openFile(path, { ...openOptions, atEnd });
     if (!opened) return;
     const { file, start } = opened;
     // The same file under a second matched name (app.log.1 after a rotation) is already being read.
@@ -124,8 +110,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     }
     current.set(path, file);
     const { dev, ino, committed: offset, size: sizeBytes } = file;
-    const message = initial && restart && start === "beginning" ? APPEARED_WHILE_DOWN : START_MESSAGES[start];
-    log.info({ path, dev, ino, offset, sizeBytes, start }, message);
+    log.info({ path, dev, ino, offset, sizeBytes, start }, startMessage(start, initial && restart));
   }
 
   function retire(file: OpenFile, message: string): void {
@@ -163,33 +148,6 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     if (st?.isFile() && !followed(st.dev, st.ino)) await follow(path, initial);
   }
 
-  // Lines written before the rename precede those of the new file at the old path, so they go first.
-  async function adoptRenamed(): Promise<void> {
-    const skip = new Set([...current.keys(), ...unreadable]);
-    const { files, cappedDirs } = await findRenamedFiles(patternDirs(patterns), skip, store);
-    for (const dir of cappedDirs) {
-      log.warn({ dir }, "many files in a watched directory: only some were checked for renamed logs");
-    }
-    for (const { path, stored } of files) {
-      const opened = await openFile(path, { store, buffer, levels, maxLineBytes, now, atEnd: false }).catch(
-        (err: unknown) => void log.warn({ err, path }, "cannot open renamed log: its unread end is skipped"),
-      );
-      if (!opened) continue;
-      const { file, start } = opened;
-      // Another file that got the inode back (other head) or was truncated is not the renamed log.
-      if (start !== "resumed" || followed(file.dev, file.ino)) {
-        await file.fh.close();
-        continue;
-      }
-      const renamed = { from: stored.path, fromOffset: file.committed };
-      retired.push({ file, lastReadPos: file.reader.readPos, idleSinceMs: now(), renamed });
-      log.info(
-        { path, renamedFrom: stored.path, offset: file.committed, sizeBytes: file.size },
-        "log renamed while stopped: finishing it before the file now at its old path",
-      );
-    }
-  }
-
   async function drainOne(file: OpenFile): Promise<boolean> {
     try {
       const { error } = await drainFile(file, onBatch, () => stopped);
@@ -213,10 +171,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
       } else if (old.renamed) {
         if (stopped) return clean;
         retired.splice(retired.indexOf(old), 1);
-        await old.file.fh.close().catch(() => {});
-        const { path, ino, committed: toOffset } = old.file;
-        const { from: renamedFrom, fromOffset } = old.renamed;
-        log.info({ path, ino, renamedFrom, fromOffset, toOffset }, "finished renamed file");
+        await finishRenamed(old.file, old.renamed, log);
       } else if (old.file.reader.readPos !== old.lastReadPos) {
         old.lastReadPos = old.file.reader.readPos;
         old.idleSinceMs = now();
@@ -261,10 +216,14 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
   async function begin(): Promise<void> {
     restart = await store.hasOffsets();
     const fromBeginning = options.fromBeginning ?? false;
-    const startCase = restart ? "restart" : fromBeginning ? "firstFromBeginning" : "firstAtEnd";
-    log.info({ firstStart: !restart, fromBeginning }, START_CASES[startCase]);
+    log.info({ firstStart: !restart, fromBeginning }, startCaseMessage(restart, fromBeginning));
     await pass(true, true);
-    if (restart && !stopped) await adoptRenamed();
+    if (!restart || stopped) return;
+    // Lines written before the rename precede those of the new file at the old path, so they go first.
+    const skip = new Set([...current.keys(), ...unreadable]);
+    const adopt = (file: OpenFile, renamed: RenamedFrom) =>
+      void retired.push({ file, lastReadPos: file.reader.readPos, idleSinceMs: now(), renamed });
+    await adoptRenamedFiles({ patterns, skip, open: openOptions, followed, adopt, log });
   }
 
   return {

@@ -5,12 +5,11 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { loadConfig } from "../config/load.js";
 import { diagnoserSummary } from "../diagnose/claude-summary.js";
-import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";
 import { demoLogs } from "./demo-logs.js";
 import { formatIncidentTable } from "./incidents.js";
-import { batchHandler } from "./scan.js";
+import { tailerFor } from "./scan.js";
 
 /** Wait until every job ran (retries after a 429 included), for at most a minute. */
 async function settleQueue(runtime: Runtime): Promise<void> {
@@ -47,17 +46,7 @@ export async function runDemo(
   const say = (text: string) => io.out.write(`${text}\n`);
   say(`demo: writing sample logs under ${dir}/logs; ${diagnoserSummary(config)}\n`);
   const runtime = await createRuntime(config, io);
-  const tailer = createFileTailer({
-    patterns: config.watch.paths,
-    store: runtime.store,
-    onBatch: batchHandler(runtime),
-    levels: config.watch.levels,
-    maxLineBytes: config.watch.maxLineBytes,
-    pollIntervalMs: config.watch.pollInterval,
-    fromBeginning: true,
-    log: io.log,
-    now: runtime.now,
-  });
+  const tailer = tailerFor(runtime, true);
   try {
     const { beforeRotation, afterRotation } = demoLogs(runtime.now() - 5_000);
     await mkdir(join(dir, "logs"), { recursive: true });

@@ -1,7 +1,7 @@
 /** `ai-monitor scan GLOB...`: one pass over the lines written since the stored offsets, then exit (cron mode). */
 import type { Writable } from "node:stream";
 import type { Config } from "../config/schema.js";
-import type { TailBatch } from "../ingest/file-tailer.js";
+import { createFileTailer, type TailBatch } from "../ingest/file-tailer.js";
 import { scanOnce } from "../ingest/scan-once.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";
@@ -37,6 +37,22 @@ export function batchHandler(runtime: Runtime, summary?: ScanSummary) {
       else if (outcome.kind === "backfill") summary.backfill++;
     }
   };
+}
+
+/** The continuous tailer of `serve` (and `demo`) over the runtime's configuration and intake. */
+export function tailerFor(runtime: Runtime, fromBeginning: boolean) {
+  const { config } = runtime;
+  return createFileTailer({
+    patterns: config.watch.paths,
+    store: runtime.store,
+    onBatch: batchHandler(runtime),
+    levels: config.watch.levels,
+    maxLineBytes: config.watch.maxLineBytes,
+    pollIntervalMs: config.watch.pollInterval,
+    fromBeginning,
+    log: runtime.log,
+    now: runtime.now,
+  });
 }
 
 /** Run one scan over `patterns` (the config's watch paths when empty) and process the new incidents. */

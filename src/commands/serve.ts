@@ -6,11 +6,10 @@ import type { Config } from "../config/schema.js";
 import { diagnoserSummary } from "../diagnose/claude-summary.js";
 import { createApp, listenGuard } from "../http/app.js";
 import { parseListen } from "../http/listen-address.js";
-import { createFileTailer } from "../ingest/file-tailer.js";
 import type { Logger } from "../log.js";
 import { createRuntime } from "../main.js";
 
-import { batchHandler } from "./scan.js";
+import { tailerFor } from "./scan.js";
 
 /** Flags of `serve` that are not configuration. */
 export interface ServeOptions {
@@ -54,17 +53,7 @@ export async function startServe(
   const boundPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
 
-  const tailer = createFileTailer({
-    patterns: config.watch.paths,
-    store: runtime.store,
-    onBatch: batchHandler(runtime),
-    levels: config.watch.levels,
-    maxLineBytes: config.watch.maxLineBytes,
-    pollIntervalMs: config.watch.pollInterval,
-    fromBeginning: options.fromBeginning,
-    log,
-    now: runtime.now,
-  });
+  const tailer = tailerFor(runtime, options.fromBeginning);
   await tailer.start();
   runtime.worker.start();
   runtime.startBackground();

@@ -6,6 +6,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { firingBody } from "./helpers/alertmanager-body.js";
 import { readJsonl, type ServeProcess, startServe, waitFor } from "./helpers/serve-process.js";
 
 const running: ServeProcess[] = [];
@@ -75,32 +76,16 @@ describe("crash recovery (serve killed with SIGKILL)", () => {
   it("processes an alert after a SIGKILL that followed its 2xx", async () => {
     const t = setup();
     const p = await t.start();
-    const body = {
-      version: "4",
-      status: "firing",
-      receiver: "ai",
-      groupKey: "{}:{}",
-      truncatedAlerts: 0,
-      groupLabels: {},
-      commonLabels: {},
-      commonAnnotations: {},
-      externalURL: "http://am:9093",
-      alerts: [
-        {
-          status: "firing",
-          labels: { alertname: "ServerErrorLogged", error_code: "DB_001", target: "server::infra::db" },
-          annotations: { summary: "pool timed out" },
-          startsAt: new Date().toISOString(),
-          endsAt: "0001-01-01T00:00:00Z",
-          generatorURL: "",
-          fingerprint: "83381b6e88ec0d0c",
-        },
-      ],
-    };
+    const body = firingBody({
+      errorCode: "DB_001",
+      target: "server::infra::db",
+      summary: "pool timed out",
+      fingerprint: "83381b6e88ec0d0c",
+    });
     const response = await fetch(`${p.url}/webhook/alertmanager`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body,
     });
     expect(response.status).toBeLessThan(300);
     p.child.kill("SIGKILL"); // right after the 2xx, before the worker had a fair chance

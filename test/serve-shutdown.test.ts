@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import { firingBody } from "./helpers/alertmanager-body.js";
 import { readJsonl, type ServeProcess, startServe, waitFor } from "./helpers/serve-process.js";
 
 const running: ServeProcess[] = [];
@@ -14,30 +15,13 @@ afterEach(async () => {
   for (const p of running.splice(0)) if (p.child.exitCode === null) await p.kill();
 });
 
-function alertBody(i: number): string {
-  return JSON.stringify({
-    version: "4",
-    status: "firing",
-    receiver: "ai",
-    groupKey: `{}:{i="${i}"}`,
-    truncatedAlerts: 0,
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: "http://am:9093",
-    alerts: [
-      {
-        status: "firing",
-        labels: { alertname: "ServerErrorLogged", error_code: `SD_${i}`, target: "server::shutdown" },
-        annotations: { summary: `shutdown probe ${i}` },
-        startsAt: new Date().toISOString(),
-        endsAt: "0001-01-01T00:00:00Z",
-        generatorURL: "",
-        fingerprint: `f${i}`,
-      },
-    ],
+const alertBody = (i: number) =>
+  firingBody({
+    errorCode: `SD_${i}`,
+    target: "server::shutdown",
+    summary: `shutdown probe ${i}`,
+    fingerprint: `f${i}`,
   });
-}
 
 describe("graceful shutdown", () => {
   it("finishes accepted webhooks, releases leases, exits 0, and loses none of what it accepted", async () => {

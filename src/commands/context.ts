@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config/schema.js";
 import { type ContextConfigSource, createDefaultContextGatherer } from "../context/create-gatherer.js";
+import { freshIncident } from "../domain/incident.js";
 import { initialSeverity } from "../domain/severity.js";
 import type { Incident, Signal } from "../domain/types.js";
 import { eventToSignal, parseTracingLine } from "../ingest/tracing-json.js";
@@ -11,32 +12,24 @@ import type { Logger } from "../log.js";
 
 /** Pure: the incident a first occurrence of this signal would open (not stored). */
 export function previewIncident(signal: Signal, nowMs: number): Incident {
-  return {
+  return freshIncident({
     id: "preview",
     fingerprint: signal.fingerprint,
     errorCode: signal.errorCode,
     target: signal.target,
     level: signal.level,
     severity: initialSeverity(signal.level, signal.severityHint),
-    status: "open",
     count: 1,
     firstSeen: signal.timestampMs,
     lastSeen: signal.timestampMs,
     createdAt: nowMs,
-    resolvedAt: null,
     source: signal.source,
     message: signal.message,
     requestId: signal.requestId,
     filename: signal.filename ?? null,
     lineNumber: signal.lineNumber ?? null,
     fields: signal.fields,
-    url: null,
-    suppressed: null,
-    diagnosis: null,
-    context: null,
-    deliveries: [],
-    costUsd: 0,
-  };
+  });
 }
 
 /** Output and injectables of the command. */

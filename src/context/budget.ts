@@ -10,7 +10,7 @@ import type { ContextItem } from "../domain/types.js";
 /** Default budget of a bundle. */
 export const DEFAULT_BUDGET_TOKENS = 6000;
 
-/** Below this many tokens left, an item is dropped rather than cut to a useless stub. */
+/** Below this many tokens left, an item is dropped rather than cut to a useless fragment. */
 export const MIN_CUT_TOKENS = 64;
 
 /** An item as providers build it: `focusLine` is the line a cut keeps in view (the error, the statement). */

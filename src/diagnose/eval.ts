@@ -5,6 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { freshIncident } from "../domain/incident.js";
 import type { Diagnosis, Incident } from "../domain/types.js";
 
 const severity = z.enum(["critical", "high", "medium", "low"]);
@@ -78,32 +79,24 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
 export function scenarioIncident(scenario: Scenario, id: string): Incident {
   const i = scenario.incident;
   const firstSeen = Date.parse(i.firstSeen);
-  return {
+  return freshIncident({
     id,
     fingerprint: `${i.errorCode ?? "NO_CODE"}:${i.target}`,
     errorCode: i.errorCode,
     target: i.target,
     level: i.level,
     severity: "high",
-    status: "open",
     count: i.count,
     firstSeen,
     lastSeen: Date.parse(i.lastSeen),
     createdAt: firstSeen + 1000,
-    resolvedAt: null,
     source: i.source,
     message: i.message,
     requestId: i.requestId,
     filename: i.filename,
     lineNumber: i.lineNumber,
     fields: i.fields,
-    url: null,
-    suppressed: null,
-    diagnosis: null,
-    context: null,
-    deliveries: [],
-    costUsd: 0,
-  };
+  });
 }
 
 /** How one diagnosis scored. */

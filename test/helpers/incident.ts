@@ -1,33 +1,28 @@
 /** Realistic domain values for unit tests: an incident and a diagnosis; override what a test is about. */
+import { freshIncident } from "../../src/domain/incident.js";
 import type { Diagnosis, Incident } from "../../src/domain/types.js";
 
 /** Build an open, undiagnosed AI_003 incident with sensible defaults. */
 export function makeIncident(patch: Partial<Incident> = {}): Incident {
   return {
-    id: "1",
-    fingerprint: "AI_003:server::domain::ai::service",
-    errorCode: "AI_003",
-    target: "server::domain::ai::service",
-    level: "ERROR",
-    severity: "high",
-    status: "open",
-    count: 1,
-    firstSeen: Date.parse("2026-11-26T09:14:32Z"),
-    lastSeen: Date.parse("2026-11-26T09:14:32Z"),
-    createdAt: Date.parse("2026-11-26T09:14:33Z"),
-    resolvedAt: null,
-    source: "file",
-    message: "Claude API timeout after 30000ms",
-    requestId: "req_7f3a1c",
-    filename: null,
-    lineNumber: null,
-    fields: {},
-    url: null,
-    suppressed: null,
-    diagnosis: null,
-    context: null,
-    deliveries: [],
-    costUsd: 0,
+    ...freshIncident({
+      id: "1",
+      fingerprint: "AI_003:server::domain::ai::service",
+      errorCode: "AI_003",
+      target: "server::domain::ai::service",
+      level: "ERROR",
+      severity: "high",
+      count: 1,
+      firstSeen: Date.parse("2026-11-26T09:14:32Z"),
+      lastSeen: Date.parse("2026-11-26T09:14:32Z"),
+      createdAt: Date.parse("2026-11-26T09:14:33Z"),
+      source: "file",
+      message: "Claude API timeout after 30000ms",
+      requestId: "req_7f3a1c",
+      filename: null,
+      lineNumber: null,
+      fields: {},
+    }),
     ...patch,
   };
 }

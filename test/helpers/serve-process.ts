@@ -1,6 +1,7 @@
 /** Spawn the built `ai-monitor serve` as a real child process, for crash and end-to-end tests. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { until } from "./wait.js";
 
@@ -69,4 +70,31 @@ export function readJsonl(path: string): Array<Record<string, unknown>> {
 /** Poll `check` every 20 ms until it returns true or `timeoutMs` passes: `until` for a boolean check. */
 export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   await until(what, () => check() || undefined, { timeoutMs, intervalMs: 20 });
+}
+
+/**
+ * POST a JSON body on a connection of its own and resolve with the status, or 0 when the connection is refused,
+ * reset or silent for `timeoutMs`. Used where the server goes away mid-request: undici's pooled fetch can leave
+ * such a request pending for ever (seen under CPU load), which would hang the test instead of failing it.
+ */
+export function postOnce(url: string, body: string, timeoutMs = 15_000): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve(res.statusCode ?? 0));
+        res.once("error", () => resolve(0));
+      },
+    );
+    req.once("timeout", () => req.destroy(new Error("no answer")));
+    req.once("error", () => resolve(0));
+    req.end(body);
+  });
 }

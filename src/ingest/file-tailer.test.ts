@@ -19,7 +19,7 @@ describe("file tailer: where it starts", () => {
     expect(h.logged(/^first start/)).toEqual([expect.objectContaining({ firstStart: true })]);
     expect(h.logged(/starting at its end/)[0]).toMatchObject({ path, start: "end" });
     // The chosen start is stored, so lines appended while the service is down are not skipped next time.
-    expect([...h.store.rows.values()][0]?.offset).toBe(Buffer.byteLength(error("OLD") + info));
+    expect(h.store.fileRows()[0]?.offset).toBe(Buffer.byteLength(error("OLD") + info));
 
     await appendFile(path, error("NEW"));
     await h.tailer.settled();
@@ -70,13 +70,28 @@ describe("file tailer: where it starts", () => {
     await first.tailer.start();
     await first.tailer.settled();
     await first.tailer.stop();
-    expect([...store.rows.values()].map((r) => r.offset)).toEqual([0]);
+    expect(store.fileRows().map((r) => r.offset)).toEqual([0]);
 
     await appendFile(path, error("WHILE_DOWN"));
     const second = harness({ store });
     await second.tailer.start();
     await second.tailer.settled();
     expect(second.codes()).toEqual(["WHILE_DOWN"]);
+  });
+
+  it("first start in an empty directory: a file created while down is read from its beginning", async () => {
+    const store = memoryStore();
+    const first = harness({ store });
+    await first.tailer.start();
+    await first.tailer.settled();
+    await first.tailer.stop();
+
+    await writeFile(join(world.dir, "app.log"), error("CREATED_WHILE_DOWN"));
+    const second = harness({ store });
+    await second.tailer.start();
+    await second.tailer.settled();
+    expect(second.logged(/^restart/)).toEqual([expect.objectContaining({ firstStart: false })]);
+    expect(second.codes()).toEqual(["CREATED_WHILE_DOWN"]);
   });
 
   it("reads an existing file from 0 with fromBeginning", async () => {
@@ -205,6 +220,6 @@ describe("file tailer: lines", () => {
     expect(stopped).toBe(false);
     release();
     await stopping;
-    expect([...store.rows.values()][0]?.offset).toBe(Buffer.byteLength(error("A")));
+    expect(store.fileRows()[0]?.offset).toBe(Buffer.byteLength(error("A")));
   });
 });

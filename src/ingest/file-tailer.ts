@@ -15,6 +15,7 @@ import { createReadBuffer, DEFAULT_BUFFER_BYTES, DEFAULT_MAX_LINE_BYTES } from "
 import { drainFile, type OnBatch, type OpenFile, openFile } from "./tailed-file.js";
 import {
   adoptRenamedFiles,
+  FIRST_START_MARK,
   finishRenamed,
   type RenamedFrom,
   startCaseMessage,
@@ -218,6 +219,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     const fromBeginning = options.fromBeginning ?? false;
     log.info({ firstStart: !restart, fromBeginning }, startCaseMessage(restart, fromBeginning));
     await pass(true, true);
+    if (!restart && !stopped) await store.saveOffset(FIRST_START_MARK);
     if (!restart || stopped) return;
     // Lines written before the rename precede those of the new file at the old path, so they go first.
     const skip = new Set([...current.keys(), ...unreadable]);

@@ -4,6 +4,7 @@
  * found at a restart, read to their end once before the file now at their old path, then closed.
  */
 import type { Logger } from "../log.js";
+import type { FileOffset } from "../store/store.js";
 import { findRenamedFiles, patternDirs } from "./file-identity.js";
 import { type OpenFile, type OpenFileOptions, openFile, type StartReason } from "./tailed-file.js";
 
@@ -21,6 +22,20 @@ const START_CASES = {
 };
 const APPEARED_WHILE_DOWN =
   "file new since the last run (appeared while stopped): reading it from its beginning";
+
+/**
+ * Stored at the first start, beside the real offsets, so the next start is a restart even when no log file
+ * existed yet: a file created while the service was down is then read from its beginning, not its end.
+ * dev 0 / inode 0 belong to no real file.
+ */
+export const FIRST_START_MARK: FileOffset = {
+  dev: 0,
+  ino: 0,
+  path: "(first start of the tailer)",
+  offset: 0,
+  headHash: "",
+  headLen: 0,
+};
 
 /** The log message for a file's starting position; `atRestart` for a file found when a restart began. */
 export function startMessage(start: StartReason, atRestart: boolean): string {

@@ -17,6 +17,8 @@ export const info = `${JSON.stringify({ timestamp: "2026-11-26T09:14:32Z", level
 /** The offsets part of the Store, in memory, with its rows open to assertions. */
 export type MemoryStore = Pick<Store, "getOffset" | "saveOffset" | "hasOffsets"> & {
   rows: Map<string, FileOffset>;
+  /** The stored offsets of real files (without the tailer's first-start mark). */
+  fileRows: () => FileOffset[];
 };
 
 /** An empty in-memory offset store (so a tailer over it is at its first start). */
@@ -24,6 +26,7 @@ export function memoryStore(): MemoryStore {
   const rows = new Map<string, FileOffset>();
   return {
     rows,
+    fileRows: () => [...rows.values()].filter((r) => !(r.dev === 0 && r.ino === 0)),
     getOffset: async (dev, ino) => rows.get(`${dev}:${ino}`) ?? null,
     hasOffsets: async () => rows.size > 0,
     saveOffset: async (offset) => void rows.set(`${offset.dev}:${offset.ino}`, { ...offset }),

@@ -1,7 +1,8 @@
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { PullSummary } from "./pr.js";
 import { autofixFingerprintMarker, autofixIncidentMarker } from "./pr-body.js";
-import { autofixPrFacts, autofixSuccessRate } from "./pr-tracking.js";
+import { type AutofixPrFacts, autofixPrFacts, autofixSuccessRate, createPrTracker } from "./pr-tracking.js";
 
 const pull = (number: number, state: PullSummary["state"], marked = true): PullSummary => ({
   number,
@@ -34,5 +35,31 @@ describe("autofix PR tracking", () => {
 
   it("has no rate before the first PR", () => {
     expect(autofixSuccessRate([]).rate).toBeNull();
+  });
+
+  it("polls once at start, so PRs merged while the service was down are stored without waiting an interval", async () => {
+    const stored: AutofixPrFacts[][] = [];
+    let listed = 0;
+    const tracker = createPrTracker({
+      github: {
+        findOpenPull: async () => null,
+        createDraftPull: async () => {
+          throw new Error("not used");
+        },
+        listPulls: async () => {
+          listed++;
+          return [pull(7, "merged")];
+        },
+      },
+      log: pino({ level: "silent" }),
+      now: () => 1_000,
+      intervalMs: 3_600_000,
+      onFacts: (facts) => void stored.push(facts),
+    });
+    tracker.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    tracker.stop();
+    expect(listed).toBe(1);
+    expect(stored.map((facts) => facts.map((f) => [f.number, f.state]))).toEqual([[[7, "merged"]]]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Tracking of autofix PRs: which were merged, closed or are still open, so the seed's indicator
  * "Auto-Fix success rate = merged PRs / created PRs" can be computed. GitHub is the source of truth: a poll
- * lists the repository's recent PRs and keeps those carrying the autofix markers. The facts go to `onFacts`
- * (the integrator stores them once the Store has a place for them; see docs/autofix.md).
+ * lists the repository's recent PRs and keeps those carrying the autofix markers. The facts go to `onFacts`,
+ * which stores them (`ai-monitor report` reads them); see docs/autofix.md.
  * @see https://docs.github.com/en/rest/pulls/pulls#list-pull-requests
  */
 import type { Logger } from "../log.js";
@@ -90,9 +90,13 @@ export function createPrTracker(options: PrTrackerOptions): PrTracker {
     pollOnce,
     start() {
       if (options.intervalMs <= 0 || timer) return;
-      timer = setInterval(() => {
-        pollOnce().catch((err: Error) => options.log.warn({ err: err.message }, "autofix PR poll failed"));
-      }, options.intervalMs);
+      const poll = () =>
+        void pollOnce().catch((err: Error) =>
+          options.log.warn({ err: err.message }, "autofix PR poll failed"),
+        );
+      // Once at start, so PRs merged while the service was down are known without waiting a whole interval.
+      poll();
+      timer = setInterval(poll, options.intervalMs);
       timer.unref();
     },
     stop() {

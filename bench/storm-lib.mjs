@@ -1,5 +1,6 @@
 // Shared pieces of the webhook storm benchmarks: alert bodies, child servers, one autocannon run.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 /** Bearer token every storm server is configured with. */
@@ -81,3 +82,17 @@ export async function storm(url, bodies, amount, connections) {
 export function formatRun(name, r) {
   return `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 }
+
+/** CPU time (user + system) a live process has used so far, in ms; 0 when it is gone. */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const TICKS_PER_SECOND = 100;

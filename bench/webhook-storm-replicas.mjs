@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { flag } from "./lib.mjs";
-import { formatRun, SERVING, startChild, storm, stormBody, TOKEN } from "./storm-lib.mjs";
+import { cpuMs, formatRun, SERVING, startChild, storm, stormBody, TOKEN } from "./storm-lib.mjs";
 
 const requests = Number(flag("requests", "20000"));
 const connections = Number(flag("connections", "50"));
@@ -14,6 +14,26 @@ const pgUrl = flag("pg", process.env.AI_MONITOR_TEST_PG_URL ?? "postgres://postg
 const bodies = Array.from({ length: requests }, (_, i) => stormBody(i));
 const dir = await mkdtemp(join(tmpdir(), "ai-monitor-bench-replicas-"));
 const schema = `bench_storm_${process.pid}`;
+// The replicas' connections carry the schema as application_name, so their server backends can be found.
+const replicaUrl = `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}application_name=${schema}`;
+const admin = new pg.Client({ connectionString: pgUrl });
+await admin.connect();
+/** CPU ms of the given processes and of the replicas' PostgreSQL backends (map pid -> ms). */
+async function cpuOf(pids) {
+  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+    schema,
+  ]);
+  return {
+    replicas: pids.reduce((n, pid) => n + cpuMs(pid), 0),
+    backends: new Map(rows.map((r) => [r.pid, cpuMs(r.pid)])),
+  };
+}
+/** CPU ms per request between two `cpuOf` readings (backends new since the first count from zero). */
+function perRequest(before, after, amount) {
+  let backends = 0;
+  for (const [pid, ms] of after.backends) backends += ms - (before.backends.get(pid) ?? 0);
+  return { replicas: (after.replicas - before.replicas) / amount, server: backends / amount };
+}
 
 async function config(name, store) {
   const file = join(dir, `${name}.yaml`);
@@ -49,21 +69,26 @@ async function splitStorm(servers, amount) {
 
 const sqlite = await start(await config("sqlite", `  sqlitePath: ${join(dir, "storm.db")}`));
 await storm(sqlite.url, bodies, 200, connections);
+const sqliteBefore = await cpuOf([sqlite.child.pid]);
 const one = await storm(sqlite.url, bodies, requests, connections);
+const sqliteCpu = perRequest(sqliteBefore, await cpuOf([sqlite.child.pid]), requests);
 await stop(sqlite);
 
-const pgConfig = await config("pg", `  databaseUrl: ${pgUrl}\n  postgres:\n    schema: ${schema}`);
+const pgConfig = await config("pg", `  databaseUrl: ${replicaUrl}\n  postgres:\n    schema: ${schema}`);
 const a = await start(pgConfig);
 const b = await start(pgConfig);
 await splitStorm([a, b], 200);
+const pgBefore = await cpuOf([a.child.pid, b.child.pid]);
 const two = await splitStorm([a, b], requests);
-const listed = await (await fetch(`${a.url}/api/incidents?limit=500`)).json();
+const pgCpu = perRequest(pgBefore, await cpuOf([a.child.pid, b.child.pid]), requests);
+// /api needs the token when one is set.
+const listed = await (
+  await fetch(`${a.url}/api/incidents?limit=500`, { headers: { authorization: `Bearer ${TOKEN}` } })
+).json();
 await stop(a);
 await stop(b);
-const client = new pg.Client({ connectionString: pgUrl });
-await client.connect();
-await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-await client.end();
+await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+await admin.end();
 await rm(dir, { recursive: true, force: true });
 
 console.log(`${requests} POSTs x 10 alerts, 100 fingerprints, ${connections} connections in all`);
@@ -71,6 +96,10 @@ console.log(formatRun("1 replica, SQLite", one));
 console.log(formatRun("2 replicas, PostgreSQL", two));
 console.log(
   `2 PostgreSQL replicas reach ${((two.rps / one.rps) * 100).toFixed(0)}% of one SQLite replica (target >= 100%)`,
+);
+// CPU per request does not depend on what else the machine runs, unlike req/s.
+console.log(
+  `CPU per request: SQLite replica ${sqliteCpu.replicas.toFixed(2)} ms; PostgreSQL replicas ${pgCpu.replicas.toFixed(2)} ms + server backends ${pgCpu.server.toFixed(2)} ms = ${(pgCpu.replicas + pgCpu.server).toFixed(2)} ms`,
 );
 console.log(
   `incidents on PostgreSQL ${listed.incidents.length} (expected 100); failed ${two.non2xx + two.errors + one.non2xx + one.errors}`,

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Signal } from "../src/domain/types.js";
 import type { Store } from "../src/store/store.js";
+import { budgetContract } from "./store-contract-budget.js";
 import {
   type ContractContext,
   diagnosis,
@@ -20,6 +21,7 @@ import { jobsContract } from "./store-contract-jobs.js";
 import { ledgerContract } from "./store-contract-ledger.js";
 import { readingContract } from "./store-contract-reading.js";
 import { reopenContract } from "./store-contract-reopen.js";
+import { reportContract } from "./store-contract-report.js";
 import { tokensContract } from "./store-contract-tokens.js";
 
 export { makeSignal };
@@ -133,5 +135,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
     tokensContract(context);
     readingContract(context);
     ledgerContract(context);
+    reportContract(context);
+    budgetContract(context);
   });
 }

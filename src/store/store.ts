@@ -90,6 +90,64 @@ export interface LlmSpend {
   costUsd: number;
 }
 
+/** One spending ceiling: ledger spend at or after `sinceMs`, plus reservations held, stays within `limitUsd`. */
+export interface LlmCeiling {
+  sinceMs: number;
+  limitUsd: number;
+}
+
+/** Hold an estimated LLM cost against ceilings until the call is settled, released, or the lease runs out. */
+export interface LlmReservationRequest {
+  /** Idempotency key (the incident id): asking again while it is held grants it without counting it twice. */
+  key: string;
+  estimateUsd: number;
+  ceilings: readonly LlmCeiling[];
+  /** How long an unsettled reservation counts (a crashed process's expires on its own). */
+  leaseMs: number;
+  now: number;
+}
+
+/** The answer to a reservation, with what the decision saw. */
+export interface LlmReservation {
+  granted: boolean;
+  /** Ledger spend per ceiling, in the request's order. */
+  spentUsd: number[];
+  /** Other live reservations (they count against every ceiling). */
+  reservedUsd: number;
+}
+
+/** One autofix PR as last polled from GitHub, for the seed's "merged PRs / created PRs" (upserted by URL). */
+export interface AutofixPrRecord {
+  url: string;
+  number: number;
+  /** From the PR's markers: the incident and fingerprint it fixes. */
+  incidentId: string;
+  fingerprint: string;
+  state: "open" | "merged" | "closed";
+  createdAt: number;
+  mergedAt: number | null;
+  closedAt: number | null;
+}
+
+/** A reviewer's verdict on an incident's diagnosis (`partial`: right in part, counted as not correct). */
+export type FeedbackVerdict = "correct" | "partial" | "wrong";
+
+/** One reviewer's current verdict on one incident's diagnosis; a later one by the same reviewer replaces it. */
+export interface DiagnosisFeedback {
+  incidentId: string;
+  reviewer: string;
+  verdict: FeedbackVerdict;
+  note: string | null;
+  at: number;
+}
+
+/** Which feedback to read: given in [sinceMs, untilMs) and, when set, about these incidents only. */
+export interface FeedbackQuery {
+  sinceMs?: number;
+  untilMs?: number;
+  incidentIds?: readonly string[];
+}
+
 /** The durable store. Every method is atomic on its own. */
 export interface Store {
   /** Backend name for logs ("sqlite", "postgres"). */
@@ -142,10 +200,26 @@ export interface Store {
   recordLlmCall(call: LlmCall): Promise<void>;
   /** Spend per model of calls at or after sinceMs, ordered by model. */
   llmSpend(sinceMs: number): Promise<LlmSpend[]>;
+  /**
+   * In one transaction serialised across instances: sum each ceiling's spend plus other live reservations and,
+   * if the estimate fits every ceiling (`fitsCeilings`), hold it for `key`. Expired reservations count for nothing.
+   */
+  reserveLlmBudget(request: LlmReservationRequest): Promise<LlmReservation>;
+  /** Drop `key`'s reservation; with `call`, append it to the ledger in the same transaction (real cost replaces estimate). */
+  settleLlmReservation(key: string, call: LlmCall | null): Promise<void>;
   /** Create pending delivery records for sinks that have none yet. */
   ensureDeliveries(incidentId: string, sinks: string[], now: number): Promise<void>;
   updateDelivery(incidentId: string, sink: string, patch: DeliveryPatch, now: number): Promise<void>;
 
   getIncident(id: string): Promise<Incident | null>;
   listIncidents(options: ListOptions): Promise<Incident[]>;
+
+  /** Upsert autofix PRs by URL: the latest poll's state and times replace what was stored. */
+  saveAutofixPrs(prs: readonly AutofixPrRecord[], now: number): Promise<void>;
+  /** Autofix PRs created at or after sinceMs, oldest first. */
+  listAutofixPrs(sinceMs: number): Promise<AutofixPrRecord[]>;
+  /** Record a verdict, replacing the reviewer's earlier (not a later) one on that incident; throws when the incident is unknown. */
+  saveDiagnosisFeedback(feedback: DiagnosisFeedback): Promise<void>;
+  /** Current verdicts matching the query, oldest first. */
+  listDiagnosisFeedback(query: FeedbackQuery): Promise<DiagnosisFeedback[]>;
 }

@@ -12,6 +12,8 @@ export const LOCK_NS = {
   fingerprint: 0x61696d46,
   /** One rate-limit bucket. */
   bucket: 0x61696d42,
+  /** The LLM budget: every reservation and settlement of LLM spend (one key, 0). */
+  budget: 0x61696d4c,
 } as const;
 
 /** Pure: a stable signed 32-bit key for a name. */

@@ -2,9 +2,11 @@
  * Versioned PostgreSQL schema migrations. All of them run in one transaction under an advisory lock, so of
  * several replicas starting at once one migrates and the others wait, then find nothing left to do.
  */
+import { LLM_RESERVATIONS_MIGRATION } from "./budget.js";
 import { SCHEMA_NAME } from "./connection.js";
 import { LOCK_NS } from "./lock-keys.js";
 import type { Sql } from "./pool.js";
+import { REPORT_FACTS_MIGRATION } from "./report-facts.js";
 
 /** One schema step. Versions only grow; never edit a released migration, add a new one. */
 export interface Migration {
@@ -117,6 +119,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX llm_calls_at ON llm_calls (at);
     `,
   },
+  LLM_RESERVATIONS_MIGRATION,
+  REPORT_FACTS_MIGRATION,
 ];
 
 /** How to migrate. */

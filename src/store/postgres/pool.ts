@@ -31,8 +31,11 @@ export type Sql = <R extends pg.QueryResultRow = Record<string, unknown>>(
 export interface Db {
   /** One statement (autocommit), retried on a fresh connection when the connection was lost: idempotent ones. */
   query: Sql;
-  /** BEGIN, fn, COMMIT on one connection; fn runs again when the attempt aborted before COMMIT was sent. */
-  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * BEGIN, fn, COMMIT on one connection; fn runs again when the attempt aborted before COMMIT was sent.
+   * `begin`: a statement sent with BEGIN in the same round trip (no parameters: literals only).
+   */
+  tx<T>(fn: (sql: Sql) => Promise<T>, options?: { begin?: string }): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -96,7 +99,7 @@ export function createDb(settings: PoolSettings): Db {
     }
   };
 
-  async function attemptTx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+  async function attemptTx<T>(fn: (sql: Sql) => Promise<T>, begin?: string): Promise<T> {
     let lost: unknown = null;
     const onError = (err: Error) => {
       lost = err;
@@ -113,7 +116,8 @@ export function createDb(settings: PoolSettings): Db {
     );
     let committing = false;
     try {
-      await client.query("BEGIN");
+      // Several statements in one simple query run in one round trip; BEGIN makes them part of fn's transaction.
+      await client.query(begin ? `BEGIN; ${begin}` : "BEGIN");
       const result = await fn((text, params) => client.query(text, cleanAll(params)));
       committing = true;
       await client.query("COMMIT");
@@ -135,10 +139,10 @@ export function createDb(settings: PoolSettings): Db {
   return {
     query: (text, params) =>
       retrying(text.slice(0, 40), () => pool.query(text, cleanAll(params)), isConnectionLost),
-    tx: (fn) =>
+    tx: (fn, options) =>
       retrying(
         "transaction",
-        () => attemptTx(fn),
+        () => attemptTx(fn, options?.begin),
         // Never after a COMMIT whose answer was lost: the first attempt may be stored.
         (err) =>
           !(err instanceof CommitOutcomeUnknownError) && (isConnectionLost(err) || isConflictAbort(err)),

@@ -13,11 +13,14 @@ import type { ContextBundle, Diagnosis } from "../../domain/types.js";
 import type { Logger } from "../../log.js";
 import { parseId, toIncident, toJob, toOffset } from "../sqlite/rows.js";
 import type { IngestPolicy, LlmSpend, Store } from "../store.js";
+import { reserveLlmBudgetTx, settleLlmReservationTx } from "./budget.js";
 import { describeTarget } from "./connection.js";
 import { reasonOf } from "./errors.js";
-import { ingestTx } from "./ingest.js";
+import { createGroupIngest } from "./group-ingest.js";
+import { ingestGroup } from "./ingest.js";
 import { migrateDatabase, openDatabase } from "./open.js";
 import type { Db, Sql } from "./pool.js";
+import { postgresReportMethods } from "./report-facts.js";
 import { SQL } from "./statements.js";
 import { resolveTx, saveOffset, takeTokenTx } from "./transactions.js";
 
@@ -63,6 +66,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const q: Sql = (text, params) => use().query(text, params);
   const tx = <T>(fn: (sql: Sql) => Promise<T>) => use().tx(fn);
   const id = (value: string) => parseId(value) ?? 0; // 0 names no row: BIGSERIAL starts at 1.
+  // Ingests arriving while one is being stored share the next transaction (group commit).
+  const grouped = createGroupIngest((parts) => ingestGroup(use(), parts, host));
   const requireChange = (rowCount: number | null, incidentId: string) => {
     if (!rowCount) throw new Error(`incident not found: ${incidentId}`);
   };
@@ -97,7 +102,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           options.log?.warn({ reason: reasonOf(err) }, "pruning old dedup keys failed"),
         );
       }
-      return tx((sql) => ingestTx(sql, signals, policy, host, offset));
+      return grouped(signals, policy, offset);
     },
     resolve: (fingerprint, resolvedAt, now) => tx((sql) => resolveTx(sql, fingerprint, resolvedAt, now)),
 
@@ -177,6 +182,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async llmSpend(sinceMs) {
       return (await q<LlmSpend & Record<string, unknown>>(SQL.llmSpend, [sinceMs])).rows;
     },
+    reserveLlmBudget: (request) => tx((sql) => reserveLlmBudgetTx(sql, request)),
+    settleLlmReservation: (key, call) => tx((sql) => settleLlmReservationTx(sql, key, call)),
     async ensureDeliveries(incidentId, sinks, now) {
       const { rows } = await q<{ found: number }>(SQL.ensureDeliveries, [id(incidentId), sinks, now]);
       requireChange(rows[0]?.found ?? 0, incidentId);
@@ -209,5 +216,6 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const { rows } = await q<{ delivery_rows: string | null }>(SQL.listIncidents, [before, n]);
       return rows.map((row) => toIncident(row, JSON.parse(row.delivery_rows ?? "[]")));
     },
+    ...postgresReportMethods(q),
   };
 }

@@ -11,18 +11,22 @@ const DELIVERIES = `(SELECT json_agg(d ORDER BY d.sink COLLATE "C") FROM (
 /** Every statement, named by what it does. */
 export const SQL = {
   ping: "SELECT 1",
-  lockMany: "SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k",
   lockOne: "SELECT pg_advisory_xact_lock($1::int, $2::int)",
 
-  /** Remember the batch's idempotency keys; returns those that were new (a key seen before is a resend). */
-  addKeys: `INSERT INTO dedup_keys (key, seen_at) SELECT DISTINCT unnest($1::text[]), $2::bigint
-    ON CONFLICT (key) DO NOTHING RETURNING key`,
+  /**
+   * Remember the batch's idempotency keys ($1, at $2) and fetch the candidates of several fingerprints, each
+   * in its own range of firstSeen ($3..$5, both exclusive), in one round trip. Rows with a `key` are the keys
+   * that were new (a key seen before is a resend); the others are candidates, in no particular order.
+   */
+  keysAndCandidates: `WITH fresh AS (
+      INSERT INTO dedup_keys (key, seen_at) SELECT DISTINCT unnest($1::text[]), $2::bigint
+      ON CONFLICT (key) DO NOTHING RETURNING key)
+    SELECT NULL::bigint AS id, NULL::text AS fingerprint, NULL::bigint AS "firstSeen", key FROM fresh
+    UNION ALL
+    SELECT i.id, i.fingerprint, i.first_seen, NULL FROM incidents i
+    JOIN unnest($3::text[], $4::bigint[], $5::bigint[]) AS r (fingerprint, from_ms, to_ms)
+      ON i.fingerprint = r.fingerprint AND i.first_seen > r.from_ms AND i.first_seen < r.to_ms`,
   pruneKeys: "DELETE FROM dedup_keys WHERE seen_at < $1",
-  /** Candidates of several fingerprints at once, each in its own range of firstSeen (both exclusive). */
-  candidates: `SELECT i.id, i.fingerprint, i.first_seen AS "firstSeen" FROM incidents i
-    JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS r (fingerprint, from_ms, to_ms)
-      ON i.fingerprint = r.fingerprint AND i.first_seen > r.from_ms AND i.first_seen < r.to_ms
-    ORDER BY i.id`,
   /**
    * The repeats a batch added to each touched incident, applied at once. An incident this reopens (it was
    * resolved) gets an "update" job at $5 so sinks show it open again, loses a resolution still queued, and

@@ -1,5 +1,7 @@
 /** Versioned SQLite schema migrations: each applied once, in its own transaction, safe on every start. */
 import type { Database } from "better-sqlite3";
+import { LLM_RESERVATIONS_MIGRATION } from "./budget.js";
+import { REPORT_FACTS_MIGRATION } from "./report-facts.js";
 
 /** One schema step. Versions only grow; never edit a released migration, add a new one. */
 export interface Migration {
@@ -112,6 +114,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX llm_calls_at ON llm_calls (at);
     `,
   },
+  LLM_RESERVATIONS_MIGRATION,
+  REPORT_FACTS_MIGRATION,
 ];
 
 /**

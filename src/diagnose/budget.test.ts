@@ -60,6 +60,8 @@ describe("createBudgetGuard", () => {
         asked.push(since);
         return since === startOfUtcDayMs(NOW) ? spend(0.5) : spend(12);
       },
+      reserveLlmBudget: async () => ({ granted: true, spentUsd: [], reservedUsd: 0 }),
+      settleLlmReservation: async () => {},
     };
     const guard = createBudgetGuard({ store, limits: { dailyUsd: 2, monthlyUsd: 30 }, now: () => NOW });
     expect(await guard.status()).toMatchObject({

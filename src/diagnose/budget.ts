@@ -1,9 +1,12 @@
 /**
  * LLM spending budgets: a daily and a monthly ceiling in USD over the call ledger. Over either, no call is made
  * and the basic alert says why. Days and months are UTC, as the Anthropic console bills them.
- * The check is made before each diagnosis, so concurrent jobs may overshoot by at most one call each.
+ * Reading the ledger (`check`) only spares work once a budget is spent; what holds the ceiling is `reserve`:
+ * before its call, a diagnosis atomically reserves the call's worst-case cost in the store, shared by replicas.
  */
-import type { LlmSpend, Store } from "../store/store.js";
+import type { LlmCeiling, LlmSpend, Store } from "../store/store.js";
+import { reservationDecision } from "./budget-reservation.js";
+import type { DiagnoseInput } from "./diagnoser.js";
 
 /** Ceilings in USD; null means no ceiling. */
 export interface BudgetLimits {
@@ -33,6 +36,14 @@ export function startOfUtcDayMs(nowMs: number): number {
 export function startOfUtcMonthMs(nowMs: number): number {
   const d = new Date(nowMs);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/** Pure: the ceilings of `limits` at `now`, monthly first (its reason is given first, as in `budgetDecision`). */
+export function ceilingsAt(limits: BudgetLimits, now: number): LlmCeiling[] {
+  return [
+    ...(limits.monthlyUsd === null ? [] : [{ sinceMs: startOfUtcMonthMs(now), limitUsd: limits.monthlyUsd }]),
+    ...(limits.dailyUsd === null ? [] : [{ sinceMs: startOfUtcDayMs(now), limitUsd: limits.dailyUsd }]),
+  ];
 }
 
 /** Pure: total cost of ledger rows (rounded to a billionth, dropping float noise from the sum). */
@@ -70,21 +81,31 @@ export function budgetDecision(status: BudgetStatus): BudgetDecision {
   return { ok: true };
 }
 
-/** Reads the ledger to answer budget questions. */
+/** Answers budget questions from the ledger, and holds spend for a diagnosis about to call the LLM. */
 export interface BudgetGuard {
   readonly limits: BudgetLimits;
   status(): Promise<BudgetStatus>;
+  /** Cheap early refusal from the ledger alone (a budget already spent). */
   check(): Promise<BudgetDecision>;
+  /** Atomically reserve the worst case of the incident's call (keyed by incident id), or refuse with the reason. */
+  reserve(input: DiagnoseInput): Promise<BudgetDecision>;
+  /** Drop what is still held for the incident (its calls, billed, already replaced it; or it failed). */
+  release(incidentId: string): Promise<void>;
 }
 
-/** Create the guard over the store's ledger. */
+/** Create the guard over the store's ledger and reservations. */
 export function createBudgetGuard(deps: {
-  store: Pick<Store, "llmSpend">;
+  store: Pick<Store, "llmSpend" | "reserveLlmBudget" | "settleLlmReservation">;
   limits: BudgetLimits;
   now: () => number;
+  /** Worst-case cost of the call a diagnosis is about to make (`createCallEstimator`); 0 when absent. */
+  estimate?: (input: DiagnoseInput) => number;
+  /** How long an unsettled reservation counts (`reservationLeaseMs`; default 10 minutes). */
+  leaseMs?: number;
   /** Told every computed status: wire the spent/budget gauges here. */
   observe?: (status: BudgetStatus) => void;
 }): BudgetGuard {
+  const unlimited = deps.limits.dailyUsd === null && deps.limits.monthlyUsd === null;
   async function status(): Promise<BudgetStatus> {
     const now = deps.now();
     // One query when the day starts the month; otherwise the month's rows include the day's.
@@ -99,8 +120,24 @@ export function createBudgetGuard(deps: {
     limits: deps.limits,
     status,
     async check() {
-      if (deps.limits.dailyUsd === null && deps.limits.monthlyUsd === null) return { ok: true };
+      if (unlimited) return { ok: true };
       return budgetDecision(await status());
+    },
+    async reserve(input) {
+      if (unlimited) return { ok: true };
+      const now = deps.now();
+      const estimateUsd = deps.estimate?.(input) ?? 0;
+      const answer = await deps.store.reserveLlmBudget({
+        key: input.incident.id,
+        estimateUsd,
+        ceilings: ceilingsAt(deps.limits, now),
+        leaseMs: deps.leaseMs ?? 600_000,
+        now,
+      });
+      return reservationDecision(deps.limits, answer, estimateUsd);
+    },
+    async release(incidentId) {
+      if (!unlimited) await deps.store.settleLlmReservation(incidentId, null);
     },
   };
 }

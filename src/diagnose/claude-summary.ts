@@ -4,17 +4,47 @@
  */
 import { resolveBudgetLimits, resolveClaudeSettings } from "../config/claude-section.js";
 import type { Config } from "../config/schema.js";
+import { worstCaseCallUsd } from "./budget-reservation.js";
 import { modelWarnings } from "./claude-models.js";
+import { priceOf } from "./pricing.js";
 import { estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
 
 /** Lines for `config check`: which diagnoser runs, and the model's warnings (deprecation, price, caching). */
 export function claudeConfigWarnings(config: Config): string[] {
   if (!config.anthropic.apiKey) return [];
   const settings = resolveClaudeSettings(config);
-  return modelWarnings(config.anthropic.model, {
-    pricing: settings.pricing,
-    systemPromptTokens: estimateTokens(SYSTEM_PROMPT),
+  return [
+    ...modelWarnings(config.anthropic.model, {
+      pricing: settings.pricing,
+      systemPromptTokens: estimateTokens(SYSTEM_PROMPT),
+    }),
+    ...budgetWarnings(config),
+  ];
+}
+
+/**
+ * A call is made only when its worst case fits the budget (reserved before the call), so a ceiling below the
+ * worst case of the smallest prompt would silently turn Claude off: say so.
+ */
+function budgetWarnings(config: Config): string[] {
+  const settings = resolveClaudeSettings(config);
+  const floor = worstCaseCallUsd({
+    userPrompt: "",
+    maxOutputTokens: settings.maxOutputTokens,
+    price: priceOf(config.anthropic.model, settings.pricing).price,
   });
+  const limits = resolveBudgetLimits(config);
+  const ceilings = [
+    ["diagnosis.dailyBudgetUsd", limits.dailyUsd],
+    ["diagnosis.monthlyBudgetUsd", limits.monthlyUsd],
+  ] as const;
+  return ceilings
+    .filter(([, limit]) => limit !== null && limit < floor)
+    .map(
+      ([key, limit]) =>
+        `${key} is $${limit?.toFixed(2)}, below one call's worst case with ${config.anthropic.model} ` +
+        `($${floor.toFixed(3)}: the system prompt plus ${settings.maxOutputTokens} output tokens): no Claude call will be made`,
+    );
 }
 
 /** One line saying which diagnoser the configuration selects (for `config check` and the start-up log). */

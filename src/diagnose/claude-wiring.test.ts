@@ -37,4 +37,16 @@ describe("claudeConfigWarnings", () => {
     expect(claudeConfigWarnings(configSchema.parse({ anthropic: { apiKey: "sk-ant-x" } }))).toEqual([]);
     expect(claudeConfigWarnings(configSchema.parse({}))).toEqual([]);
   });
+
+  it("warns when a budget is below one call's worst case, since no call would ever fit it", () => {
+    const tiny = configSchema.parse({
+      anthropic: { apiKey: "sk-ant-x" },
+      diagnosis: { dailyBudgetUsd: 0.01 },
+    });
+    expect(claudeConfigWarnings(tiny)).toEqual([
+      expect.stringMatching(
+        /^diagnosis\.dailyBudgetUsd is \$0\.01, below one call's worst case .*no Claude call will be made$/,
+      ),
+    ]);
+  });
 });

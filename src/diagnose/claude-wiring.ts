@@ -7,11 +7,13 @@ import type { Config } from "../config/schema.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import { type BudgetGuard, type BudgetStatus, createBudgetGuard } from "./budget.js";
+import { createCallEstimator, reservationLeaseMs, settlingLedger } from "./budget-reservation.js";
 import type { Catalog } from "./catalog.js";
 import { type ClaudeCallEvent, createClaudeDiagnoser } from "./claude.js";
 import { claudeConfigWarnings } from "./claude-summary.js";
 import type { Diagnoser } from "./diagnoser.js";
 import { createOfflineDiagnoser } from "./offline.js";
+import { priceOf } from "./pricing.js";
 
 /** The diagnoser for a configuration, and the budget guard to pass to the worker (null when offline). */
 export function createDiagnoserFromConfig(
@@ -38,7 +40,8 @@ export function createDiagnoserFromConfig(
       model: config.anthropic.model,
       ...settings,
       catalog: deps.catalog,
-      store: deps.store,
+      // Each billed call replaces its incident's reservation in one transaction.
+      store: settlingLedger(deps.store),
       log: deps.log,
       now: deps.now,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -48,6 +51,13 @@ export function createDiagnoserFromConfig(
       store: deps.store,
       limits: resolveBudgetLimits(config),
       now: deps.now,
+      estimate: createCallEstimator({
+        catalog: deps.catalog,
+        price: priceOf(config.anthropic.model, settings.pricing).price,
+        maxOutputTokens: settings.maxOutputTokens,
+        limits: settings.limits,
+      }),
+      leaseMs: reservationLeaseMs(settings),
       ...(deps.observeBudget ? { observe: deps.observeBudget } : {}),
     }),
   };

@@ -2,8 +2,9 @@
  * The diagnose step of a job: check the LLM budget and the hourly limit (the seed's check_rate_limit()), gather
  * context, ask the diagnoser, and fall back to the catalog's basic diagnosis when a limit is reached or the
  * diagnoser fails. The token is keyed by incident id, so a job re-run after a crash does not take a second one.
- * The budget is checked first so an over-budget incident does not use up the hourly allowance. The diagnoser
- * records its own LLM calls in the ledger (a repair attempt is a second billed call).
+ * The ledger is read first so an incident over a spent budget does not use up the hourly allowance; once the
+ * context is in, the call's worst-case cost is reserved atomically (the ceiling holds across replicas), the
+ * diagnoser's billed calls replace the reservation, and whatever is left of it is released at the end.
  */
 import type { ContextGatherer } from "../context/context.js";
 import type { BudgetGuard } from "../diagnose/budget.js";
@@ -40,9 +41,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
     (await deps.store.takeToken("diagnosis", incident.id, deps.ratePerHour, HOUR_MS, deps.now()));
   let diagnosis: Diagnosis;
   if (!budget.ok) {
-    deps.metrics.diagnosisSkips.inc({ reason: "over_budget" });
-    deps.log.warn(budget.reason);
-    diagnosis = catalogDiagnosis(incident, deps.catalog, budget.reason);
+    diagnosis = overBudget(deps, incident, budget.reason);
   } else if (!allowed) {
     deps.metrics.diagnosisSkips.inc({ reason: "rate_limited" });
     const reason = `diagnosis skipped: the limit of ${deps.ratePerHour} diagnoses per hour is reached; basic alert only`;
@@ -50,9 +49,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
     diagnosis = catalogDiagnosis(incident, deps.catalog, reason);
   } else {
     try {
-      const context = await deps.context.gather(incident);
-      await deps.store.saveContext(incident.id, context);
-      diagnosis = await deps.diagnoser.diagnose({ incident, context });
+      diagnosis = await diagnoseWithinBudget(deps, incident);
     } catch (err) {
       const reason = `diagnosis failed (${deps.diagnoser.name}): ${(err as Error).message}; basic alert only`;
       deps.log.error({ err }, "diagnoser failed");
@@ -62,4 +59,28 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
   await deps.store.saveDiagnosis(incident.id, diagnosis);
   deps.metrics.incidents.inc({ severity: diagnosis.severity });
   return diagnosis;
+}
+
+function overBudget(deps: DiagnoseStepDeps, incident: Incident, reason: string): Diagnosis {
+  deps.metrics.diagnosisSkips.inc({ reason: "over_budget" });
+  deps.log.warn(reason);
+  return catalogDiagnosis(incident, deps.catalog, reason);
+}
+
+/** Gather context, reserve the call's cost, diagnose; a reservation left over is released even on failure. */
+async function diagnoseWithinBudget(deps: DiagnoseStepDeps, incident: Incident): Promise<Diagnosis> {
+  const context = await deps.context.gather(incident);
+  await deps.store.saveContext(incident.id, context);
+  const input = { incident, context };
+  if (!deps.budget) return deps.diagnoser.diagnose(input);
+  const held = await deps.budget.reserve(input);
+  if (!held.ok) return overBudget(deps, incident, held.reason);
+  try {
+    return await deps.diagnoser.diagnose(input);
+  } finally {
+    // Not fatal: an unreleased reservation stops counting when its lease runs out.
+    await deps.budget
+      .release(incident.id)
+      .catch((err) => deps.log.warn({ err }, "could not release the LLM budget reservation"));
+  }
 }

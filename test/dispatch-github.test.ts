@@ -95,10 +95,12 @@ describe("GitHub issue sink", () => {
     expect(comment?.body).toContain("<!-- ai-monitor:incident=2 -->");
     expect(comment?.body).toMatch(/\*\*New occurrence:\*\* incident `2` with \*\*9\*\* occurrence/);
 
-    fake.issues[0]!.state = "closed"; // fixed and closed by a human: the next occurrence opens a new issue
-    expect(ref(await sink.send(makeIncident({ id: "3" }), "opened"))).toBe(
-      "https://github.example/acme/server/issues/2",
-    );
+    fake.humanSetState(1, "closed", "completed"); // fixed and closed by a human: the next occurrence reopens it
+    expect(ref(await sink.send(makeIncident({ id: "3" }), "opened"))).toBe(ref(first));
+    expect(fake.issues).toHaveLength(1);
+    expect(fake.issues[0]).toMatchObject({ state: "open", state_reason: "reopened" });
+    // Incident 2 commented a moment ago: the reopen happens, its comment waits out the rate limit.
+    expect(fake.comments.get(1)).toHaveLength(1);
   });
 
   it("never files twice: a repeated send and a lookup after a lost answer find the issue", async () => {

@@ -84,7 +84,9 @@ describe("dispatch through the outbox", () => {
       ["discord", "sent"],
       ["discord:resolved", "sent"],
       ["github", "sent"],
+      ["github:resolved", "sent"],
     ]);
+    expect(w.github.issues[0]).toMatchObject({ state: "closed", state_reason: "completed" });
   });
 
   it("past the hourly diagnosis limit, still sends the basic alert and says why", async () => {

@@ -1,5 +1,6 @@
 /**
- * Configuration of dispatch: the `dispatch:` section (routing table, dry run, Grafana links, Discord options).
+ * Configuration of dispatch: the `dispatch:` section (routing table, dry run, Grafana links, GitHub issue
+ * lifecycle, Discord options).
  * Credentials stay where they are (`sinks.discord.webhookUrl`, `sinks.github.*`); the integrator mounts
  * `dispatchSection` at `dispatch` and merges DISPATCH_ENV_KEYS into ENV_KEYS.
  */
@@ -47,6 +48,17 @@ export const dispatchSection = z
         /** Stream selector of the server's logs; `loki.selector` when omitted. */
         selector: z.string().min(3).nullable().default(null),
         orgId: z.number().int().min(1).default(1),
+      })
+      .strict()
+      .prefault({}),
+    github: z
+      .object({
+        /**
+         * Close an ai-monitor issue as completed when its incident resolves (after a comment saying so); a
+         * recurrence reopens it. Off: the resolution only comments. Default on, like Sentry's and the
+         * Alertmanager-to-GitHub bridges: an open issue then means "still happening".
+         */
+        closeOnResolve: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -85,6 +85,7 @@ export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps
       token: github.token,
       repository: github.repository,
       apiUrl: github.apiUrl,
+      closeOnResolve: dispatch.github.closeOnResolve,
     });
     sinks.push(routeSink(sink, dispatch.routes.github));
   } else if (dispatch.routes.github.enabled && (github.token || github.repository)) {

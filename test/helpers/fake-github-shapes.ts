@@ -6,7 +6,8 @@ export type Issue = components["schemas"]["issue"];
 /** An issue comment as the REST API returns it. */
 export type IssueComment = components["schemas"]["issue-comment"];
 
-const BOT: components["schemas"]["simple-user"] = {
+/** The account ai-monitor's token belongs to. */
+export const BOT: components["schemas"]["simple-user"] = {
   login: "ai-monitor[bot]",
   id: 4242,
   node_id: "BOT_kgDOAAA",
@@ -27,7 +28,18 @@ const BOT: components["schemas"]["simple-user"] = {
   site_admin: false,
 };
 
-const label = (name: string) => ({
+/** A person on the team (closes, reopens and comments by hand in tests). */
+export const HUMAN: components["schemas"]["simple-user"] = {
+  ...BOT,
+  login: "oncall-human",
+  id: 77,
+  node_id: "U_human",
+  html_url: "https://github.example/oncall-human",
+  type: "User",
+};
+
+/** A label as issues carry it. */
+export const label = (name: string) => ({
   id: name.length,
   node_id: `LA_${name}`,
   url: "",
@@ -67,14 +79,22 @@ export function makeIssue(input: {
     locked: false,
     comments: 0,
     closed_at: null,
+    closed_by: null,
+    state_reason: null,
     created_at: at,
     updated_at: at,
     author_association: "NONE",
   };
 }
 
-/** A new comment on `issue`. */
-export function makeComment(id: number, body: string, issue: Issue, apiRepo: string): IssueComment {
+/** A new comment on `issue` (by ai-monitor unless `user` says otherwise). */
+export function makeComment(
+  id: number,
+  body: string,
+  issue: Issue,
+  apiRepo: string,
+  user: components["schemas"]["simple-user"] = BOT,
+): IssueComment {
   const at = new Date().toISOString();
   return {
     id,
@@ -82,7 +102,7 @@ export function makeComment(id: number, body: string, issue: Issue, apiRepo: str
     url: `${apiRepo}/issues/comments/${id}`,
     body,
     html_url: `${issue.html_url}#issuecomment-${id}`,
-    user: BOT,
+    user,
     created_at: at,
     updated_at: at,
     issue_url: issue.url,

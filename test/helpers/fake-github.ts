@@ -1,15 +1,26 @@
 /**
  * A fake GitHub REST API for the endpoints the issue sink uses, typed with @octokit/openapi-types: list issues
- * (filters, pagination with Link headers), create an issue, get/close one, list and create comments. It checks
- * the token and GitHub's size limits, and can inject failures (5xx, secondary rate limits) or hold an answer
- * after the issue was created (a crash between "sent" and "recorded"). Pull request routes (autofix) live in
- * autofix-fake-pulls.ts.
+ * (filters, pagination with Link headers), create an issue, get one, update it (state and state_reason, checked
+ * as fake-github-rules.ts says), list and create comments. It checks the token and GitHub's size limits, can
+ * inject failures (5xx, secondary rate limits) or hold an answer after the issue or comment was stored (a
+ * crash between "sent" and "recorded"), and plays the human who closes, reopens or comments by hand. Pull
+ * request routes (autofix) live in autofix-fake-pulls.ts.
  * Standalone: `node --import tsx test/helpers/fake-github.ts --port 9301` prints GITHUB_API_URL and each call.
  * @see https://docs.github.com/en/rest/issues
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createFakePulls, type FakePull } from "./autofix-fake-pulls.js";
-import { type Issue, type IssueComment, makeComment, makeIssue } from "./fake-github-shapes.js";
+import * as wire from "./fake-github-http.js";
+import { applyIssueUpdate, checkComment, checkIssueUpdate, filterIssues } from "./fake-github-rules.js";
+import {
+  BOT,
+  HUMAN,
+  type Issue,
+  type IssueComment,
+  label,
+  makeComment,
+  makeIssue,
+} from "./fake-github-shapes.js";
 import { closeServer, listenLocal, standalonePort } from "./local-server.js";
 
 /** A scripted failure: a status, with optional headers and message. */
@@ -32,28 +43,24 @@ export interface FakeGithub {
   /** Pull requests (numbered from 1001). */
   pulls: FakePull[];
   requests: Array<{ method: string; path: string; status: number }>;
+  /** Every state change, in order: who closed or reopened which issue, and why. */
+  stateChanges: Array<{ issue: number; change: "closed" | "reopened"; reason: string | null; by: string }>;
   failNext(...failures: Array<number | FakeFailure>): void;
   /** The next issue creation stores the issue, then waits; `release(false)` drops the answer. */
-  holdNextCreate(): { received: Promise<void>; release(answer: boolean): void };
+  holdNextCreate(): wire.Hold;
+  /** The next comment is stored, then the answer waits; `release(false)` drops it. */
+  holdNextComment(): wire.Hold;
+  /** A human closes issue `n` in the web UI (with a reason), or reopens it. */
+  humanSetState(
+    n: number,
+    state: "closed" | "open",
+    reason?: "completed" | "not_planned" | "duplicate",
+  ): void;
+  /** A human comments on issue `n`. */
+  humanComment(n: number, body: string): void;
+  /** A human adds a label to issue `n`. */
+  humanLabel(n: number, name: string): void;
   close(): Promise<void>;
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): number {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
-  return status;
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
 /** Start the fake on 127.0.0.1 for `owner/repo` (port 0 = any free port). */
@@ -71,24 +78,16 @@ export async function startFakeGithub(
   const issues: Issue[] = [];
   const comments = new Map<number, IssueComment[]>();
   const requests: FakeGithub["requests"] = [];
+  const stateChanges: FakeGithub["stateChanges"] = [];
   const scripted: FakeFailure[] = [];
-  let hold: { arrived: () => void; decide: Promise<boolean> } | null = null;
+  type Gate = ReturnType<typeof wire.makeHold>["gate"];
+  let hold: Gate | null = null;
+  let commentHold: Gate | null = null;
   let base = "";
   let commentId = 9000;
   const html = `https://github.example/${repository}`;
 
-  const page = <T>(items: T[], url: URL, res: ServerResponse) => {
-    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
-    const pageNo = Math.max(1, Number(url.searchParams.get("page") ?? 1));
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const headers: Record<string, string> = {};
-    if (pageNo < last) {
-      const next = new URL(url.href);
-      next.searchParams.set("page", String(pageNo + 1));
-      headers.link = `<${base}${next.pathname}${next.search}>; rel="next", <${base}${next.pathname}?per_page=${perPage}&page=${last}>; rel="last"`;
-    }
-    return send(res, 200, items.slice((pageNo - 1) * perPage, pageNo * perPage), headers);
-  };
+  const page = <T>(items: T[], url: URL, res: ServerResponse) => wire.sendPage(items, url, res, base);
   const pulls = createFakePulls({
     repository,
     htmlRepo: html,
@@ -98,44 +97,47 @@ export async function startFakeGithub(
     onEvent: options.onEvent,
   });
 
+  function addComment(issue: Issue, text: string, user: typeof BOT): IssueComment {
+    const comment = makeComment(++commentId, text, issue, `${base}/repos/${repository}`, user);
+    comments.set(issue.number, [...(comments.get(issue.number) ?? []), comment]);
+    issue.comments++;
+    options.onEvent?.(`comment on #${issue.number} by ${user.login}`);
+    return comment;
+  }
+  const issueNo = (n: number) => {
+    const found = issues.find((i) => i.number === n);
+    if (!found) throw new Error(`no issue #${n}`);
+    return found;
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? "/", "http://fake");
     const path = url.pathname.replace(/^\/api\/v3/, "");
-    const body = req.method === "GET" ? {} : await readJson(req);
-    const auth = req.headers.authorization ?? "";
-    if (auth !== `token ${token}` && auth !== `Bearer ${token}`)
-      return send(res, 401, {
-        message: "Bad credentials",
-        documentation_url: "https://docs.github.com/rest",
-        status: "401",
-      });
+    const body = req.method === "GET" ? {} : await wire.readJson(req);
+    if (!wire.hasToken(req, token)) return wire.badCredentials(res);
     const at = scripted.findIndex((f) => !f.method || f.method === req.method);
     const failure = at >= 0 ? scripted.splice(at, 1)[0] : undefined;
     if (failure)
-      return send(res, failure.status, { message: failure.message ?? "Server Error" }, failure.headers);
+      return wire.send(res, failure.status, { message: failure.message ?? "Server Error" }, failure.headers);
     const pullStatus = await pulls.handle(req.method ?? "GET", path, url, body, res);
     if (pullStatus !== null) return pullStatus;
     const m = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+))?(\/comments)?$/.exec(path);
-    if (!m || m[1] !== repository) return send(res, 404, { message: "Not Found", documentation_url: "" });
+    if (!m || m[1] !== repository)
+      return wire.send(res, 404, { message: "Not Found", documentation_url: "" });
     const number = m[2] ? Number(m[2]) : null;
     const issue = number === null ? undefined : issues.find((i) => i.number === number);
-    if (number !== null && !issue) return send(res, 404, { message: "Not Found", documentation_url: "" });
+    if (number !== null && !issue)
+      return wire.send(res, 404, { message: "Not Found", documentation_url: "" });
 
     if (!m[3] && number === null && req.method === "GET") {
-      const state = url.searchParams.get("state") ?? "open";
-      const wanted = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
-      let list = issues.filter((i) => state === "all" || i.state === state);
-      list = list.filter((i) =>
-        wanted.every((w) => i.labels.some((l) => typeof l !== "string" && l.name === w)),
-      );
-      if (url.searchParams.get("direction") !== "asc") list = [...list].reverse();
+      const list = filterIssues(issues, url.searchParams);
       return page(list, url, res);
     }
     if (!m[3] && number === null && req.method === "POST") {
       const title = String(body.title ?? "");
       const text = typeof body.body === "string" ? body.body : null;
       if (!title || title.length > 256 || (text?.length ?? 0) > 65536)
-        return send(res, 422, {
+        return wire.send(res, 422, {
           message: "Validation Failed",
           errors: [{ resource: "Issue", code: "custom" }],
         });
@@ -152,33 +154,40 @@ export async function startFakeGithub(
       issues.push(created);
       options.onEvent?.(`issue #${n} created: ${title}`);
       if (hold) {
-        const h = hold;
+        const gate = hold;
         hold = null;
-        h.arrived();
-        if (!(await h.decide)) {
-          res.socket?.destroy();
-          return 0;
-        }
+        if (!(await wire.passGate(gate, res))) return 0;
       }
-      return send(res, 201, created);
+      return wire.send(res, 201, created);
     }
-    if (issue && !m[3] && req.method === "GET") return send(res, 200, issue);
+    if (issue && !m[3] && req.method === "GET") return wire.send(res, 200, issue);
     if (issue && !m[3] && req.method === "PATCH") {
-      if (body.state === "closed" || body.state === "open") issue.state = body.state;
-      return send(res, 200, issue);
+      const refused = checkIssueUpdate(body);
+      if (refused) return wire.send(res, 422, refused);
+      const change = applyIssueUpdate(issue, body, BOT);
+      if (change) {
+        stateChanges.push({ issue: issue.number, change, reason: issue.state_reason ?? null, by: BOT.login });
+        options.onEvent?.(`issue #${issue.number} ${change} (${issue.state_reason})`);
+      }
+      return wire.send(res, 200, issue);
     }
-    if (issue && m[3] && req.method === "GET") return page(comments.get(issue.number) ?? [], url, res);
+    if (issue && m[3] && req.method === "GET") {
+      const since = url.searchParams.get("since");
+      const all = comments.get(issue.number) ?? [];
+      return page(since ? all.filter((c) => c.updated_at >= since) : all, url, res);
+    }
     if (issue && m[3] && req.method === "POST") {
-      const text = String(body.body ?? "");
-      if (!text || text.length > 65536) return send(res, 422, { message: "Validation Failed" });
-      const id = ++commentId;
-      const comment = makeComment(id, text, issue, `${base}/repos/${repository}`);
-      comments.set(issue.number, [...(comments.get(issue.number) ?? []), comment]);
-      issue.comments++;
-      options.onEvent?.(`comment on #${issue.number}`);
-      return send(res, 201, comment);
+      const refused = checkComment(body);
+      if (refused) return wire.send(res, 422, refused);
+      const comment = addComment(issue, String(body.body), BOT);
+      if (commentHold) {
+        const gate = commentHold;
+        commentHold = null;
+        if (!(await wire.passGate(gate, res))) return 0;
+      }
+      return wire.send(res, 201, comment);
     }
-    return send(res, 404, { message: "Not Found", documentation_url: "" });
+    return wire.send(res, 404, { message: "Not Found", documentation_url: "" });
   }
 
   const server = createServer((req, res) => {
@@ -186,7 +195,7 @@ export async function startFakeGithub(
       (status) => requests.push({ method: req.method ?? "?", path: req.url ?? "/", status }),
       (err: Error) => {
         requests.push({ method: req.method ?? "?", path: req.url ?? "/", status: 500 });
-        if (!res.headersSent) send(res, 500, { message: err.message });
+        if (!res.headersSent) wire.send(res, 500, { message: err.message });
       },
     );
   });
@@ -201,19 +210,28 @@ export async function startFakeGithub(
     requests,
     failNext: (...failures) =>
       void scripted.push(...failures.map((f) => (typeof f === "number" ? { status: f } : f))),
+    stateChanges,
     holdNextCreate() {
-      let arrived!: () => void;
-      let release!: (answer: boolean) => void;
-      const received = new Promise<void>((resolve) => {
-        arrived = resolve;
-      });
-      hold = {
-        arrived,
-        decide: new Promise<boolean>((resolve) => {
-          release = resolve;
-        }),
-      };
-      return { received, release };
+      const made = wire.makeHold();
+      hold = made.gate;
+      return made.hold;
+    },
+    holdNextComment() {
+      const made = wire.makeHold();
+      commentHold = made.gate;
+      return made.hold;
+    },
+    humanSetState(n, state, reason) {
+      const issue = issueNo(n);
+      const change = applyIssueUpdate(issue, { state, state_reason: reason ?? null }, HUMAN);
+      if (change)
+        stateChanges.push({ issue: n, change, reason: issue.state_reason ?? null, by: HUMAN.login });
+    },
+    humanComment(n, body) {
+      addComment(issueNo(n), body, HUMAN);
+    },
+    humanLabel(n, name) {
+      issueNo(n).labels.push(label(name));
     },
     close: () => closeServer(server),
   };

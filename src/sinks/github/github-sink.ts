@@ -1,24 +1,36 @@
 /**
- * The GitHub sink: one issue per fingerprint. Before creating, it looks for an open issue carrying the
- * fingerprint marker and comments on it instead (a new occurrence of a known problem). After a crash between
- * GitHub's answer and the outbox record, `lookup` finds the issue or comment by its incident marker, so a
- * restart never files it twice. The remote reference is the issue's URL, which Discord then links to.
+ * The GitHub sink: one issue per fingerprint, following the incident's life. A new incident files the issue,
+ * or, when the fingerprint already has one, comments on it (open), reopens it with a comment (closed as
+ * completed), or only comments (closed by a human as not planned or duplicate). A resolution comments on the
+ * issue and closes it as completed (`closeOnResolve`), unless a human closed it already; if the incident fires
+ * again inside its window, the "update" job reopens what the resolution closed. Every write is
+ * decided from what GitHub shows now (issue-lifecycle.ts), with hidden markers naming what was written, so a
+ * retry or a restart after a crash (`lookup`) never files, comments or reopens twice. The remote reference is
+ * the issue's URL, which Discord then links to.
  * @see https://docs.github.com/en/rest/issues
  */
 import type { Incident } from "../../domain/types.js";
 import type { Logger } from "../../log.js";
-import type { Sink } from "../sink.js";
+import { deliveryKey, type SendResult, type Sink, type SinkEvent } from "../sink.js";
 import { classifyGithubError } from "./classify.js";
 import { createGithubClient, type GithubClientOptions } from "./github-client.js";
+import { incidentMarker, issueBody, issueLabels, issueTitle } from "./issue-body.js";
 import {
-  fingerprintMarker,
-  ISSUE_LABEL,
-  incidentMarker,
-  issueBody,
-  issueLabels,
-  issueTitle,
   occurrenceComment,
-} from "./issue-body.js";
+  type RecurrenceState,
+  refiredMarker,
+  resolvedComment,
+  resolvedMarker,
+  resolvedMarkerPrefix,
+} from "./issue-comments.js";
+import {
+  COMMENT_INTERVAL_MS,
+  commentFacts,
+  planRecurrence,
+  planResolution,
+  settled,
+} from "./issue-lifecycle.js";
+import { createIssueRemote, issueFacts, issueNumberOf } from "./issue-remote.js";
 
 /** Dependencies and settings of the GitHub sink. */
 export interface GithubSinkOptions
@@ -33,10 +45,16 @@ export interface GithubSinkOptions
   grafanaExploreUrl?: (incident: Incident) => string | null;
   dryRun?: boolean;
   print?: (text: string) => void;
+  /** Close the issue as completed when its incident resolves (`dispatch.github.closeOnResolve`); default true. */
+  closeOnResolve?: boolean;
+  /** At most one comment of each kind per issue in this long; default 5 minutes. */
+  commentIntervalMs?: number;
 }
 
-/** Open issues scanned for a marker (100 per page); older ones are beyond any sane backlog of alerts. */
-const MAX_PAGES = 10;
+/** Pure: the issue URL the incident's "opened" delivery recorded, if it was sent. */
+const openedRef = (incident: Incident) =>
+  incident.deliveries.find((d) => d.sink === deliveryKey("github", "opened") && d.state === "sent")
+    ?.remoteRef;
 
 /** Create the GitHub issue sink. */
 export function createGithubSink(options: GithubSinkOptions): Sink {
@@ -45,103 +63,153 @@ export function createGithubSink(options: GithubSinkOptions): Sink {
     throw new Error(`GITHUB_REPOSITORY must be owner/name, got ${JSON.stringify(options.repository)}`);
   const log = options.log.child({ sink: "github", repository: options.repository });
   const client = createGithubClient({ ...options, apiUrl: options.apiUrl ?? "https://api.github.com", log });
+  const remote = createIssueRemote(client, owner, repo);
   const print = options.print ?? ((text: string) => log.info({ payload: text }, "dry run: not sent"));
   const redact = (text: string) => (options.token ? text.split(options.token).join("***") : text);
   const explore = (incident: Incident) => options.grafanaExploreUrl?.(incident) ?? null;
+  const closeOnResolve = options.closeOnResolve ?? true;
+  const interval = options.commentIntervalMs ?? COMMENT_INTERVAL_MS;
 
-  /** The newest open ai-monitor issue (not PR) whose body carries the fingerprint marker. */
-  async function findOpenIssue(fingerprint: string) {
-    const marker = fingerprintMarker(fingerprint);
-    let pages = 0;
-    const params = {
-      owner,
-      repo,
-      state: "open",
-      labels: ISSUE_LABEL,
-      sort: "created",
-      direction: "desc",
-      per_page: 100,
-    } as const;
-    for await (const page of client.paginate.iterator(client.rest.issues.listForRepo, params)) {
-      const hit = page.data.find((issue) => !issue.pull_request && issue.body?.includes(marker));
-      if (hit) return hit;
-      if (++pages >= MAX_PAGES) break;
-    }
-    return null;
+  /** The issue a new incident goes to, and what it still needs (null issue: file a new one). */
+  async function planOpened(incident: Incident) {
+    const issue = await remote.findIssue(incident.fingerprint);
+    if (!issue) return { issue: null, plan: null };
+    // Filed by this very incident (a crash after the create): nothing left to do.
+    if (issue.body?.includes(incidentMarker(incident.id)))
+      return { issue, plan: { comment: null, setState: null } };
+    const bodies = await remote.commentBodies(issue.number);
+    const comments = commentFacts(bodies, incidentMarker(incident.id), "occurrence");
+    const plan = planRecurrence(issueFacts(issue, incident.fingerprint), comments, options.now(), interval);
+    return { issue, plan };
   }
 
-  /** Did this incident already add a comment to the issue? */
-  async function hasComment(issueNumber: number, marker: string): Promise<boolean> {
-    // No `since` filter: it would trust two clocks (ours and GitHub's) to agree.
-    const params = { owner, repo, issue_number: issueNumber, per_page: 100 };
-    for await (const page of client.paginate.iterator(client.rest.issues.listComments, params)) {
-      if (page.data.some((comment) => comment.body?.includes(marker))) return true;
-    }
-    return false;
+  /** The issue the incident's "opened" delivery recorded, and what its resolution still needs. */
+  async function planResolved(incident: Incident) {
+    const number = issueNumberOf(openedRef(incident));
+    if (number === null) return null;
+    const issue = await remote.getIssue(number);
+    const facts = issueFacts(issue, incident.fingerprint);
+    // Closed (by a human, or by us before a crash) or not ours: no comment needed, no list of comments read.
+    if (!facts.ours || facts.state !== "open") return { issue, plan: { comment: null, setState: null } };
+    const comments = commentFacts(await remote.commentBodies(number), resolvedMarker(incident), "resolved");
+    return { issue, plan: planResolution(facts, comments, options.now(), closeOnResolve, interval) };
   }
 
-  /** The open issue of the fingerprint, and whether this incident already reached it (created or commented). */
-  async function findDelivered(incident: Incident) {
-    const issue = await findOpenIssue(incident.fingerprint);
-    if (!issue) return { issue: null, delivered: false };
-    const marker = incidentMarker(incident.id);
-    const delivered = !!issue.body?.includes(marker) || (await hasComment(issue.number, marker));
-    return { issue, delivered };
+  /**
+   * A resolved incident firing again inside its window (the store reopened it): the issue its resolution
+   * reached, if that is closed now, and what it needs; null when there is nothing to do.
+   */
+  async function planRefired(incident: Incident) {
+    const number = issueNumberOf(openedRef(incident));
+    if (incident.status !== "open" || number === null) return null;
+    const issue = await remote.getIssue(number);
+    if (issue.state !== "closed") return null;
+    const bodies = await remote.commentBodies(number);
+    // Only after this incident's resolution reached the issue; one a human closed while the incident stayed
+    // open is theirs to decide until a new incident (a recurrence) comes.
+    if (!bodies.some((b) => b.includes(resolvedMarkerPrefix(incident)))) return null;
+    const comments = commentFacts(bodies, refiredMarker(incident), "occurrence");
+    const plan = planRecurrence(issueFacts(issue, incident.fingerprint), comments, options.now(), interval);
+    return { issue, plan };
+  }
+
+  async function sendOpened(incident: Incident): Promise<SendResult> {
+    const exploreUrl = explore(incident);
+    // Idempotent by itself: a failed attempt may have written anyway (a 502 after the write), so the markers
+    // are checked before every write, and content-creating writes are never retried in-request.
+    const { issue, plan } = await planOpened(incident);
+    if (issue && plan) {
+      const now = options.now();
+      await remote.apply(issue.number, plan, () =>
+        occurrenceComment(incident, exploreUrl, now, (plan.comment as RecurrenceState | null) ?? "open"),
+      );
+      if (!settled(plan))
+        log.info({ incident: incident.id, issue: issue.number, ...plan }, "updated the fingerprint's issue");
+      return { ok: true, remoteRef: issue.html_url };
+    }
+    const created = await remote.create(
+      issueTitle(incident),
+      issueBody(incident, exploreUrl),
+      issueLabels(incident),
+    );
+    log.info({ incident: incident.id, issue: created.number }, "issue created");
+    return { ok: true, remoteRef: created.html_url };
+  }
+
+  async function sendResolved(incident: Incident): Promise<SendResult> {
+    const found = await planResolved(incident);
+    if (!found) return { ok: true, remoteRef: null };
+    const { issue, plan } = found;
+    const now = options.now();
+    await remote.apply(issue.number, plan, () =>
+      resolvedComment(incident, explore(incident), now, plan.setState !== null),
+    );
+    if (!settled(plan))
+      log.info({ incident: incident.id, issue: issue.number, ...plan }, "resolution on the issue");
+    return { ok: true, remoteRef: issue.html_url };
+  }
+
+  function printDryRun(incident: Incident, event: SinkEvent) {
+    const exploreUrl = explore(incident);
+    if (event === "resolved") {
+      const closing = closeOnResolve ? " and close it as completed" : "";
+      print(
+        `[dry-run] github: comment on the incident's issue in ${options.repository}${closing}\n\n${resolvedComment(incident, exploreUrl, options.now(), closeOnResolve)}\n`,
+      );
+      return;
+    }
+    const labels = issueLabels(incident).join(", ");
+    print(
+      `[dry-run] github issue in ${options.repository}\ntitle: ${issueTitle(incident)}\nlabels: ${labels}\n\n${issueBody(incident, exploreUrl)}\n`,
+    );
   }
 
   return {
     name: "github",
     providesLink: true,
-    accepts: (incident, event) => event === "opened" && incident.suppressed === null,
+    // A resolution is announced only on an issue this incident reached (its "opened" delivery was sent).
+    accepts: (incident, event) =>
+      incident.suppressed === null &&
+      (event === "opened" ||
+        incident.deliveries.some((d) => d.sink === deliveryKey("github", "opened") && d.state === "sent")),
 
-    async send(incident) {
-      const exploreUrl = explore(incident);
+    async send(incident, event) {
       if (options.dryRun) {
-        const labels = issueLabels(incident).join(", ");
-        print(
-          `[dry-run] github issue in ${options.repository}\ntitle: ${issueTitle(incident)}\nlabels: ${labels}\n\n${issueBody(incident, exploreUrl)}\n`,
-        );
+        printDryRun(incident, event);
         return { ok: true, remoteRef: null };
       }
       try {
-        // Idempotent by itself: a failed attempt may have created the issue anyway (a 502 after the write),
-        // so the markers are checked before every write, and writes are never retried in-request.
-        const { issue, delivered } = await findDelivered(incident);
-        if (issue && delivered) return { ok: true, remoteRef: issue.html_url };
-        const once = { retries: 0 };
-        if (issue) {
-          const body = occurrenceComment(incident, exploreUrl);
-          await client.rest.issues.createComment({
-            owner,
-            repo,
-            issue_number: issue.number,
-            body,
-            request: once,
-          });
-          log.info({ incident: incident.id, issue: issue.number }, "commented on the open issue");
-          return { ok: true, remoteRef: issue.html_url };
-        }
-        const created = await client.rest.issues.create({
-          owner,
-          repo,
-          title: issueTitle(incident),
-          body: issueBody(incident, exploreUrl),
-          labels: issueLabels(incident),
-          request: once,
-        });
-        log.info({ incident: incident.id, issue: created.data.number }, "issue created");
-        return { ok: true, remoteRef: created.data.html_url };
+        return await (event === "resolved" ? sendResolved(incident) : sendOpened(incident));
       } catch (err) {
         const result = classifyGithubError(err, options.now());
         return { ...result, error: redact(result.error) };
       }
     },
 
-    async lookup(incident) {
+    // Called by "update" jobs (new links, or the store reopening a resolved incident): reopen what we closed.
+    async update(incident) {
+      if (options.dryRun) return { ok: true, remoteRef: null };
+      try {
+        const found = await planRefired(incident);
+        if (!found) return { ok: true, remoteRef: null };
+        const { issue, plan } = found;
+        const now = options.now();
+        await remote.apply(issue.number, plan, () =>
+          occurrenceComment(incident, explore(incident), now, plan.comment as RecurrenceState, true),
+        );
+        if (!settled(plan)) log.info({ incident: incident.id, issue: issue.number, ...plan }, "firing again");
+        return { ok: true, remoteRef: issue.html_url };
+      } catch (err) {
+        const result = classifyGithubError(err, options.now());
+        return { ...result, error: redact(result.error) };
+      }
+    },
+
+    async lookup(incident, event) {
       if (options.dryRun) return null;
       try {
-        const { issue, delivered } = await findDelivered(incident);
-        return issue && delivered ? issue.html_url : null;
+        const found = event === "resolved" ? await planResolved(incident) : await planOpened(incident);
+        return found?.issue && found.plan && settled(found.plan) ? found.issue.html_url : null;
       } catch (err) {
         throw new Error(redact(classifyGithubError(err, options.now()).error));
       }

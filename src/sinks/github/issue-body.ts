@@ -1,7 +1,7 @@
 /**
- * Pure: the GitHub issue (title, labels, body) and the follow-up comment for an incident. Log text appears only
- * in code blocks or escaped; hidden markers carry the fingerprint and the incident id so that a restart can
- * find what it already created instead of creating it twice.
+ * Pure: the GitHub issue (title, labels, body) for an incident (its later comments: issue-comments.ts). Log
+ * text appears only in code blocks or escaped; hidden markers carry the fingerprint and the incident id so that
+ * a restart can find what it already created instead of creating it twice.
  * @see https://docs.github.com/en/rest/issues/issues#create-an-issue
  */
 import { redactFields } from "../../domain/redact.js";
@@ -127,23 +127,4 @@ export function issueBody(incident: Incident, exploreUrl: string | null): string
   const fixed = head.length + rest.join("\n\n").length + 8;
   const body = [head, rest[0], evidence(incident, MAX_BODY_CHARS - fixed), rest[1]].join("\n\n");
   return body.length <= MAX_BODY_CHARS ? body : `${body.slice(0, MAX_BODY_CHARS - 20)}\n\n_(truncated)_`;
-}
-
-/** Pure: the comment an existing open issue gets for a new incident of the same fingerprint. */
-export function occurrenceComment(incident: Incident, exploreUrl: string | null): string {
-  const d = incident.diagnosis;
-  const lines = [
-    incidentMarker(incident.id),
-    `**New occurrence:** incident ${githubCode(incident.id, 40)} with **${incident.count}** occurrence(s) ` +
-      `between ${iso(incident.firstSeen)} and ${iso(incident.lastSeen)}` +
-      (incident.requestId ? `, request ${githubCode(incident.requestId, 100)}` : "") +
-      ".",
-  ];
-  if (d)
-    lines.push(
-      `Diagnosis: **${githubText(d.title, true)}** (${githubCode(d.by, 60)}): ${githubText(d.rootCause, true)}`,
-    );
-  lines.push(`Log message:\n${codeBlock(incident.message, "text", 2000)}`);
-  if (exploreUrl) lines.push(`[Logs in Grafana](${exploreUrl})`);
-  return truncateCodePoints(lines.join("\n\n"), MAX_BODY_CHARS);
 }

@@ -1,14 +1,10 @@
 #!/usr/bin/env node
-/** Entry point: parses argv and calls the commands; nothing else lives here. */
+/**
+ * Entry point: parses argv and calls the commands; nothing else lives here. Each command's module is
+ * imported only when that command runs: a cron `scan` must not pay for hono, the Anthropic SDK or eval.
+ */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runConfigCheck } from "./commands/config-check.js";
-import { runContext } from "./commands/context.js";
-import { runCost } from "./commands/cost.js";
-import { runDemo } from "./commands/demo.js";
-import { runEval } from "./commands/eval.js";
-import { runIncidents } from "./commands/incidents.js";
-import { formatScanSummary, runScan } from "./commands/scan.js";
-import { startServe } from "./commands/serve.js";
+import type { startServe } from "./commands/serve.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { createLogger } from "./log.js";
 
@@ -75,6 +71,7 @@ program
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
+    const { startServe } = await import("./commands/serve.js");
     server = await startServe(
       config,
       { fromBeginning: opts.fromBeginning || config.watch.fromBeginning, insecure: opts.insecure },
@@ -90,6 +87,7 @@ program
   .option("-c, --config <file>", "YAML configuration file")
   .action(async (globs: string[], opts) => {
     const config = configOrExit(opts.config);
+    const { formatScanSummary, runScan } = await import("./commands/scan.js");
     const summary = await runScan(config, globs, io);
     process.stderr.write(`${formatScanSummary(summary)}\n`);
   });
@@ -101,6 +99,7 @@ program
   )
   .option("-c, --config <file>", "YAML configuration file (its sinks and diagnoser apply)")
   .action(async (opts) => {
+    const { runDemo } = await import("./commands/demo.js");
     await runDemo({ configFile: opts.config }, io);
   });
 
@@ -112,6 +111,7 @@ program
   .addOption(new Option("--limit <n>", "how many (1-500)").default(20).argParser(positiveInt))
   .action(async (opts) => {
     const config = configOrExit(opts.config);
+    const { runIncidents } = await import("./commands/incidents.js");
     await runIncidents(
       config,
       { json: opts.json, limit: opts.limit },
@@ -126,6 +126,7 @@ program
   .option("-c, --config <file>", "YAML configuration file")
   .action(async (opts) => {
     const config = configOrExit(opts.config);
+    const { runContext } = await import("./commands/context.js");
     process.exitCode = await runContext(
       config,
       { line: opts.line },
@@ -140,7 +141,44 @@ program
   .option("--json", "print JSON", false)
   .action(async (opts) => {
     const config = configOrExit(opts.config);
+    const { runCost } = await import("./commands/cost.js");
     await runCost(config, { json: opts.json }, { log, write: (t) => process.stdout.write(t) });
+  });
+
+program
+  .command("report")
+  .description(
+    "the seed's success indicators (detection time, accuracy, auto-fix, cost) against their targets",
+  )
+  .option("-c, --config <file>", "YAML configuration file")
+  .addOption(new Option("--days <n>", "period in days (1-500)").default(30).argParser(positiveInt))
+  .option("--json", "print JSON", false)
+  .action(async (opts) => {
+    const config = configOrExit(opts.config);
+    const { runReport } = await import("./commands/report.js");
+    await runReport(
+      config,
+      { days: opts.days, json: opts.json },
+      { log, write: (t) => process.stdout.write(t) },
+    );
+  });
+
+program
+  .command("feedback")
+  .description("record a human verdict on an incident's diagnosis (diagnosis accuracy in `report`)")
+  .argument("<incident-id>", "incident id (see `ai-monitor incidents`)")
+  .argument("<verdict>", "correct, partial or wrong")
+  .option("--note <text>", "why (up to 2,000 characters)")
+  .option("--by <name>", "who reviewed it (default anonymous); a later verdict by the same name replaces it")
+  .option("-c, --config <file>", "YAML configuration file")
+  .action(async (incidentId: string, verdict: string, opts) => {
+    const config = configOrExit(opts.config);
+    const { runFeedback } = await import("./commands/feedback.js");
+    process.exitCode = await runFeedback(
+      config,
+      { incidentId, verdict, note: opts.note, by: opts.by },
+      { log, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+    );
   });
 
 program
@@ -152,6 +190,7 @@ program
   .option("--min-accuracy <ratio>", "exit 1 below this accuracy (0-1)")
   .action(async (opts) => {
     const config = configOrExit(opts.config);
+    const { runEval } = await import("./commands/eval.js");
     const { exitCode } = await runEval(
       config,
       {
@@ -170,7 +209,8 @@ program
   .command("check")
   .description("print the resolved configuration (secrets masked) or every problem; exit 2 when invalid")
   .option("-c, --config <file>", "YAML configuration file")
-  .action((opts) => {
+  .action(async (opts) => {
+    const { runConfigCheck } = await import("./commands/config-check.js");
     process.exitCode = runConfigCheck(
       { file: opts.config },
       { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },

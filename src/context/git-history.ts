@@ -2,7 +2,6 @@
  * Git history through the git CLI: the last commits touching given files, or of the whole repository,
  * with hash, author, date, subject and files changed. Read-only; never takes the index lock.
  */
-import { execa } from "execa";
 
 /** One commit. */
 export interface Commit {
@@ -19,6 +18,8 @@ export type GitRunner = (cwd: string, args: string[], signal?: AbortSignal) => P
 
 /** The default runner: the `git` binary, bounded output, killed on abort. */
 export const runGit: GitRunner = async (cwd, args, signal) => {
+  // Loaded on first use: execa is ~100 modules, and most commands (scan, config check) never run git.
+  const { execa } = await import("execa");
   const result = await execa("git", args, {
     cwd,
     ...(signal ? { cancelSignal: signal } : {}),

@@ -5,7 +5,6 @@
  * a partial last line is carried in front of the next chunk until its newline arrives, and a line longer
  * than `maxLineBytes` is skipped, never buffered.
  */
-import type { FileHandle } from "node:fs/promises";
 import type { Level, Signal } from "../domain/types.js";
 import { scanChunk } from "./line-scanner.js";
 
@@ -73,9 +72,14 @@ export interface FileReader {
   rewind(offset: number): void;
 }
 
+/** Positional reads: a FileHandle, or the scan thread's adapter over a descriptor the main thread owns. */
+export interface ChunkSource {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
 /** Options of createFileReader. */
 export interface FileReaderOptions {
-  fh: FileHandle;
+  fh: ChunkSource;
   offset: number;
   buffer: ReadBuffer;
   levels: readonly Level[];

@@ -210,3 +210,73 @@ describe("scanOnce", () => {
     expect((await run(store)).totals.signals).toBe(1);
   });
 });
+
+describe("scanOnce on the scan thread", () => {
+  const noTimestamp = `${JSON.stringify({ level: "ERROR", fields: { message: "no time", error_code: "NT_1" }, target: "server::y" })}\n`;
+  /** Many small reads: every chunk boundary, carried line and oversize skip crosses the thread. */
+  function run(
+    store: ReturnType<typeof memoryStore>,
+    scanThread: boolean,
+    seen: TailBatch[] = [],
+    failAt = -1,
+  ) {
+    let calls = 0;
+    return scanOnce({
+      patterns: [join(dir, "*.log")],
+      store,
+      onBatch: async (batch) => {
+        if (calls++ === failAt) throw new Error("disk full");
+        seen.push(batch);
+        await store.saveOffset(batch.offset);
+      },
+      levels: ["ERROR"],
+      maxLineBytes: 1024,
+      bufferBytes: 4096,
+      log: silentLogger(),
+      now,
+      scanThread,
+    });
+  }
+  async function writeMixedLog(): Promise<string[]> {
+    const codes: string[] = [];
+    let text = "";
+    for (let i = 0; i < 400; i++) {
+      if (i % 7 === 0) {
+        codes.push(`E_${i}`);
+        text += error(`E_${i}`);
+      } else if (i === 50) text += "panic: not json\n";
+      else if (i === 90) text += `{"level":"ERROR","x":"${"y".repeat(3000)}"}\n`;
+      else if (i === 130) {
+        codes.push("NT_1");
+        text += noTimestamp;
+      } else text += info;
+    }
+    await writeFile(join(dir, "app.log"), text + error("PARTIAL").slice(0, 30));
+    return codes;
+  }
+
+  it("hands out the same batches, offsets and counts as a scan on the calling thread", async () => {
+    await writeMixedLog();
+    const [here, there] = [memoryStore(), memoryStore()];
+    const seenHere: TailBatch[] = [];
+    const seenThere: TailBatch[] = [];
+    const inThread = await run(here, false, seenHere);
+    const onThread = await run(there, true, seenThere);
+    expect(seenThere.length).toBeGreaterThan(10);
+    expect(seenThere).toEqual(seenHere);
+    expect(onThread).toEqual(inThread);
+    expect(onThread.totals.junk).toEqual({ not_json: 1, cut_off: 0, oversize: 1 });
+    expect(seenThere.flatMap((b) => b.signals).find((s) => s.errorCode === "NT_1")?.timestampMs).toBe(now());
+  });
+
+  it("after a batch that could not be stored, the next run stores every line exactly once", async () => {
+    const codes = await writeMixedLog();
+    const store = memoryStore();
+    const seen: TailBatch[] = [];
+    await expect(run(store, true, seen, 5)).rejects.toThrow(/could not store a batch/);
+    const stored = [...store.rows.values()][0]?.offset;
+    expect(stored).toBe(seen.at(-1)?.offset.offset);
+    await run(store, true, seen);
+    expect(codesOf(seen)).toEqual(codes);
+  });
+});

@@ -113,8 +113,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         log,
         now,
         intervalMs: config.autofixOptions.pollInterval,
-        onFacts: (_facts, success) =>
-          log.info({ autofixPrs: success }, "autofix pull requests (merged / created)"),
+        // Stored for `ai-monitor report`: GitHub lists only recent PRs, the store keeps each one's last state.
+        onFacts: async (facts, success) => {
+          await store.saveAutofixPrs(facts, now());
+          log.info({ autofixPrs: success }, "autofix pull requests (merged / created)");
+        },
       });
       startBackground = () => tracker.start();
       stopBackground = () => tracker.stop();

@@ -6,20 +6,12 @@
  * @see https://docs.github.com/en/rest/pulls/pulls#list-pull-requests
  */
 import type { Logger } from "../log.js";
+import type { AutofixPrRecord } from "../store/store.js";
 import type { AutofixGithub, PullSummary } from "./pr.js";
 import { parseAutofixMarkers } from "./pr-body.js";
 
-/** One autofix PR and its fate. */
-export interface AutofixPrFacts {
-  url: string;
-  number: number;
-  incidentId: string;
-  fingerprint: string;
-  state: "open" | "merged" | "closed";
-  createdAt: number;
-  closedAt: number | null;
-  mergedAt: number | null;
-}
+/** One autofix PR and its fate: the record the store keeps (upserted by URL). */
+export type AutofixPrFacts = AutofixPrRecord;
 
 /** Pure: the autofix PRs among `pulls` (those with both markers), with their state. */
 export function autofixPrFacts(pulls: readonly PullSummary[]): AutofixPrFacts[] {

@@ -1,7 +1,7 @@
 /** `ai-monitor incidents`: list stored incidents, newest first, as a table or as JSON. */
 import type { Config } from "../config/schema.js";
 import type { Delivery, DeliveryState, Incident } from "../domain/types.js";
-import { incidentToJson } from "../http/incident-json.js";
+import { incidentsWithFeedback } from "../http/incident-feedback.js";
 import type { Logger } from "../log.js";
 import { openStore } from "../main.js";
 import { plainText } from "../sinks/console-card.js";
@@ -71,7 +71,7 @@ export async function runIncidents(
     const incidents = await store.listIncidents({ limit: options.limit });
     io.write(
       options.json
-        ? `${JSON.stringify(incidents.map(incidentToJson), null, 2)}\n`
+        ? `${JSON.stringify(await incidentsWithFeedback(store, incidents), null, 2)}\n`
         : formatIncidentTable(incidents),
     );
   } finally {

@@ -24,6 +24,7 @@ import type { Intake } from "../pipeline/intake.js";
 import type { Store } from "../store/store.js";
 import { bearerAuth } from "./auth.js";
 import { createErrorHandler, notFound, problem, zodIssues } from "./errors.js";
+import { feedbackRoutes } from "./feedback-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
 
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono {
   // Incidents hold log text, diagnoses and links: with a token set, reading them needs it too.
   app.use("/api/*", auth);
   app.route("/api/incidents", incidentsRoutes({ store }));
+  app.route("/api/incidents", feedbackRoutes({ store, now: deps.now }));
 
   const limit = bodyLimit({
     maxSize: config.webhook.bodyLimitBytes,

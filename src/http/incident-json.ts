@@ -7,6 +7,7 @@ import type {
   Severity,
   SignalSource,
 } from "../domain/types.js";
+import type { DiagnosisFeedback } from "../store/store.js";
 
 /** One sink's delivery as published. */
 export interface DeliveryJson {
@@ -36,12 +37,22 @@ export interface IncidentJson {
   diagnosis: Diagnosis | null;
   deliveries: DeliveryJson[];
   costUsd: number;
+  /** Reviewers' current verdicts on the diagnosis, oldest first (present wherever the API and CLI publish incidents). */
+  feedback?: FeedbackJson[];
+}
+
+/** One reviewer's verdict on the diagnosis as published. */
+export interface FeedbackJson {
+  reviewer: string;
+  verdict: DiagnosisFeedback["verdict"];
+  note: string | null;
+  at: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Pure: an Incident as its public JSON (internal fields such as raw labels and lease data stay private). */
-export function incidentToJson(incident: Incident): IncidentJson {
+/** Pure: an Incident as its public JSON (internal fields such as raw labels and lease data stay private), with its feedback when given. */
+export function incidentToJson(incident: Incident, feedback?: readonly DiagnosisFeedback[]): IncidentJson {
   return {
     id: incident.id,
     fingerprint: incident.fingerprint,
@@ -66,5 +77,11 @@ export function incidentToJson(incident: Incident): IncidentJson {
       updatedAt: iso(d.updatedAt),
     })),
     costUsd: incident.costUsd,
+    ...(feedback ? { feedback: feedback.map(feedbackToJson) } : {}),
   };
+}
+
+/** Pure: a verdict as published. */
+export function feedbackToJson(f: DiagnosisFeedback): FeedbackJson {
+  return { reviewer: f.reviewer, verdict: f.verdict, note: f.note, at: iso(f.at) };
 }

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Store } from "../store/store.js";
 import { problem, zodIssues } from "./errors.js";
-import { incidentToJson } from "./incident-json.js";
+import { incidentsWithFeedback } from "./incident-feedback.js";
 
 /** Largest page a caller may ask for. */
 export const MAX_PAGE_LIMIT = 500;
@@ -29,7 +29,7 @@ export function incidentsRoutes(deps: { store: Store }): Hono {
       const incidents = await store.listIncidents({ limit, ...(before ? { beforeId: before } : {}) });
       const last = incidents.at(-1);
       return c.json({
-        incidents: incidents.map(incidentToJson),
+        incidents: await incidentsWithFeedback(store, incidents),
         // Only a full page can have a next one.
         nextBefore: incidents.length === limit && last ? last.id : null,
       });
@@ -38,6 +38,7 @@ export function incidentsRoutes(deps: { store: Store }): Hono {
       const id = c.req.param("id");
       const incident = id.length <= 200 ? await store.getIncident(id) : null;
       if (!incident) return problem(c, 404, "incident not found", { id });
-      return c.json(incidentToJson(incident));
+      const [json] = await incidentsWithFeedback(store, [incident]);
+      return c.json(json);
     });
 }

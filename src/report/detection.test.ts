@@ -93,4 +93,9 @@ describe("detectionIndicator", () => {
     expect(detectionIndicator([incident(-5 * S)]).detection.maxMs).toBe(0);
     expect(latencyFigures([])).toEqual({ incidents: 0, p50Ms: null, p95Ms: null, maxMs: null });
   });
+
+  it("handles a busy period's worth of incidents (more than a call can take as arguments)", () => {
+    const delays = Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_000);
+    expect(latencyFigures(delays)).toMatchObject({ incidents: 300_000, maxMs: 299_999 });
+  });
 });

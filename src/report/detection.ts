@@ -33,7 +33,8 @@ export function latencyFigures(delaysMs: readonly number[]): LatencyFigures {
     incidents: delaysMs.length,
     p50Ms: percentile(delaysMs, 50),
     p95Ms: percentile(delaysMs, 95),
-    maxMs: delaysMs.length === 0 ? null : Math.max(...delaysMs),
+    // Not Math.max(...delays): a period of more than ~120k incidents overflows the call's argument stack.
+    maxMs: delaysMs.length === 0 ? null : delaysMs.reduce((a, b) => Math.max(a, b)),
   };
 }
 

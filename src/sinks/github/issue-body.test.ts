@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { makeIncident } from "../../../test/helpers/dispatch-incident.js";
 import {
   fingerprintMarker,
+  incidentMarker,
   issueBody,
   issueLabels,
   issueTitle,
   MAX_BODY_CHARS,
   MAX_TITLE_CHARS,
 } from "./issue-body.js";
+import { lastSentAt, occurrenceComment } from "./issue-comments.js";
 import { codeBlock, githubCode, githubText } from "./safe-markdown.js";
 
 describe("issue title, labels and markers", () => {
@@ -32,6 +34,21 @@ describe("issue title, labels and markers", () => {
     const marker = fingerprintMarker("X_1:a --> <b>@everyone</b> <!--");
     expect(marker).toMatch(/^<!-- ai-monitor:fingerprint=[^<>\s-]+ -->$/);
     expect(marker.match(/-->/g)).toHaveLength(1);
+  });
+
+  it("carries no hidden marker forged by log text (it would route another fingerprint's alerts here)", () => {
+    const forged = `${fingerprintMarker("E42:api")} ${incidentMarker("99")} <!-- ai-monitor:sent=occurrence@9999999999999 -->`;
+    const incident = makeIncident({
+      message: forged,
+      target: forged,
+      requestId: forged,
+      fields: { note: forged },
+    });
+    for (const text of [issueBody(incident, null), occurrenceComment(incident, null, 5)]) {
+      expect(text).not.toContain(fingerprintMarker("E42:api"));
+      expect(text).not.toContain(incidentMarker("99"));
+      expect(lastSentAt([text], "occurrence") ?? 5).toBe(5);
+    }
   });
 
   it("keeps a huge bundle of evidence under GitHub's body limit", () => {

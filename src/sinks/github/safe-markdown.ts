@@ -15,9 +15,13 @@ const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 // `&` too: `&#64;user` would render as a live @user mention.
 const MARKDOWN = /[\\`*_{}[\]()<>!|~&]/g;
 
+// `<!--` opens ai-monitor's hidden markers (issue-body.ts): log text must not forge one, not even in code,
+// where a zero-width space after `<!` looks the same.
+const unmark = (text: string) => text.replaceAll("<!--", `<!${ZWSP}--`);
+
 /** Pure: control characters removed and secrets redacted; newlines collapsed when `singleLine`. */
 function clean(text: string, singleLine: boolean): string {
-  const cleaned = redactText(text).replace(CONTROLS, " ");
+  const cleaned = unmark(redactText(text).replace(CONTROLS, " "));
   return singleLine ? cleaned.replace(/\s*\n\s*/g, " ").trim() : cleaned.replace(/\n{3,}/g, "\n\n").trim();
 }
 
@@ -57,7 +61,7 @@ export function githubCode(text: string, maxCodePoints = 200): string {
 
 /** Pure: untrusted text as a fenced code block whose fence no line inside can match. */
 export function codeBlock(text: string, language = "text", maxCodePoints = 4000): string {
-  const body = truncateCodePoints(redactText(text).replace(CONTROLS, " "), maxCodePoints);
+  const body = truncateCodePoints(unmark(redactText(text).replace(CONTROLS, " ")), maxCodePoints);
   const longestRun = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   return `${fence}${language}\n${body}\n${fence}`;

@@ -47,6 +47,25 @@ describe("takeGroup", () => {
 });
 
 describe("createGroupIngest", () => {
+  it("answers every member of a failed group even when the retry throws synchronously", async () => {
+    let calls = 0;
+    const run = (parts: IngestPart[]): Promise<IngestOutcome[][]> => {
+      calls++;
+      if (parts.length > 1) return Promise.reject(new Error("bad data in one request"));
+      throw new Error("store closed");
+    };
+    const ingest = createGroupIngest(run);
+    const first = ingest(signals(1, "a"), policy);
+    const rest = [ingest(signals(1, "b"), policy), ingest(signals(1, "c"), policy)];
+    const answers = await Promise.allSettled([first, ...rest]);
+    expect(answers.map((a) => (a.status === "rejected" ? (a.reason as Error).message : "ok"))).toEqual([
+      "store closed",
+      "store closed",
+      "store closed",
+    ]);
+    expect(calls).toBe(4);
+  });
+
   it("stores ingests arriving during a transaction together in the next one, each with its outcomes", async () => {
     const r = recorder();
     const ingest = createGroupIngest(r.run);

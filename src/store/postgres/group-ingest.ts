@@ -76,8 +76,11 @@ export function createGroupIngest(run: RunGroup, maxSignals = 500) {
         return;
       }
       // Rolled back as a whole: nothing of the group is stored, so each member alone is a clean retry.
+      // Through a promise even if `run` throws synchronously (a closed store): every member gets its answer.
       for (const w of group) {
-        await run([w.part]).then((r) => w.resolve(r[0]!), w.reject);
+        await Promise.resolve()
+          .then(() => run([w.part]))
+          .then((r) => w.resolve(r[0]!), w.reject);
       }
     }
   };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { hostileIncident, makeDiagnosis, makeIncident } from "../../test/helpers/dispatch-incident.js";
 import {
   autofixFingerprintMarker,
   autofixIncidentMarker,
@@ -7,7 +6,8 @@ import {
   parseAutofixMarkers,
   prBody,
   prTitle,
-} from "./pr-body.js";
+} from "../src/autofix/pr-body.js";
+import { hostileIncident, makeDiagnosis, makeIncident } from "./helpers/dispatch-incident.js";
 
 const test = {
   passed: true,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { hostileIncident, makeIncident } from "../../../test/helpers/dispatch-incident.js";
-import { discordErrors } from "../../../test/helpers/fake-discord.js";
-import type { Delivery } from "../../domain/types.js";
-import { grafanaExploreLink } from "../grafana-explore.js";
-import { buildDiscordMessage, SEVERITY_COLOURS } from "./payload.js";
-import { discordCode, discordText, ZWSP } from "./safe-text.js";
+import type { Delivery } from "../src/domain/types.js";
+import { buildDiscordMessage, SEVERITY_COLOURS } from "../src/sinks/discord/payload.js";
+import { discordCode, discordText, ZWSP } from "../src/sinks/discord/safe-text.js";
+import { grafanaExploreLink } from "../src/sinks/grafana-explore.js";
+import { hostileIncident, makeIncident } from "./helpers/dispatch-incident.js";
+import { discordErrors } from "./helpers/fake-discord.js";
 
 const explore = grafanaExploreLink({
   url: "http://grafana.local:3000/",

@@ -1,10 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis, makeIncident } from "../../test/helpers/dispatch-incident.js";
-import { resolveAutofixOptions } from "../config/autofix-section.js";
-import type { AttemptOutcome } from "./autofix-run.js";
-import { autofixCandidate, createAutofixSink, outcomeToResult } from "./autofix-sink.js";
-import type { AutofixGithub } from "./pr.js";
+import type { AttemptOutcome } from "../src/autofix/autofix-run.js";
+import { autofixCandidate, createAutofixSink, outcomeToResult } from "../src/autofix/autofix-sink.js";
+import type { AutofixGithub } from "../src/autofix/pr.js";
+import { resolveAutofixOptions } from "../src/config/autofix-section.js";
+import { makeDiagnosis, makeIncident } from "./helpers/dispatch-incident.js";
 
 const edit = { file: "src/a.rs", find: "const A: u8 = 1;", replace: "const A: u8 = 2;" };
 const fixable = makeIncident({ diagnosis: makeDiagnosis({ autoFixable: true, proposedEdit: edit }) });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { entriesFromLines, type FakeLoki, startFakeLoki } from "../../test/helpers/fake-loki.js";
-import { createLokiClient, LokiError, lokiHeaders } from "./loki-client.js";
+import { createLokiClient, LokiError, lokiHeaders } from "../src/context/loki-client.js";
+import { entriesFromLines, type FakeLoki, startFakeLoki } from "./helpers/fake-loki.js";
 
 const FIXTURE = readFileSync("/work/shared/fixtures/loki/query_range-streams.json", "utf8");
 const T = Date.parse("2026-11-26T09:14:32Z");

@@ -2,9 +2,9 @@ import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { error, info, memoryStore, useTailerWorld } from "../../test/helpers/tailer-harness.js";
-import { until } from "../../test/helpers/wait.js";
-import { createFileTailer } from "./file-tailer.js";
+import { createFileTailer } from "../src/ingest/file-tailer.js";
+import { error, info, memoryStore, useTailerWorld } from "./helpers/tailer-harness.js";
+import { until } from "./helpers/wait.js";
 
 const { world, harness } = useTailerWorld();
 

@@ -1,7 +1,7 @@
 import { appendFile, copyFile, open, rename, truncate, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { error, memoryStore, useTailerWorld } from "../../test/helpers/tailer-harness.js";
+import { error, memoryStore, useTailerWorld } from "./helpers/tailer-harness.js";
 
 const { world, harness } = useTailerWorld();
 

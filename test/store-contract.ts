@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Signal } from "../src/domain/types.js";
 import type { Store } from "../src/store/store.js";
+import { actionsContract } from "./store-contract-actions.js";
 import { budgetContract } from "./store-contract-budget.js";
 import {
   type ContractContext,
@@ -137,5 +138,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
     ledgerContract(context);
     reportContract(context);
     budgetContract(context);
+    actionsContract(context);
   });
 }

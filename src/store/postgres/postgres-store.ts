@@ -12,7 +12,7 @@ import { hostname } from "node:os";
 import type { ContextBundle, Diagnosis } from "../../domain/types.js";
 import type { Logger } from "../../log.js";
 import { dedupKeysBefore, pruneCadence, tokensBefore } from "../prune.js";
-import { parseId, toIncident, toJob, toOffset } from "../sqlite/rows.js";
+import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { IngestPolicy, LlmSpend, Store } from "../store.js";
 import { reserveLlmBudgetTx, settleLlmReservationTx } from "./budget.js";
 import { describeTarget } from "./connection.js";

@@ -8,12 +8,12 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
 import { pruneCadence, tokensBefore } from "../prune.js";
+import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIngestOperations } from "./ingest.js";
 import { migrate } from "./migrations.js";
 import { bindReportOperations, reportStoreMethods } from "./report-facts.js";
-import { parseId, toIncident, toJob, toOffset } from "./rows.js";
 import { prepareStatements } from "./statements.js";
 
 /** Options of the SQLite store. */

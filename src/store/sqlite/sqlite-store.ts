@@ -7,18 +7,15 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
+import { pruneCadence, tokensBefore } from "../prune.js";
+import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
 import { migrate } from "./migrations.js";
 import { bindReportOperations, reportStoreMethods } from "./report-facts.js";
-import { parseId, toIncident, toJob, toOffset } from "./rows.js";
 import { prepareStatements } from "./statements.js";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Pruning is housekeeping: at most once a minute (of the caller's clock) per kind of row. */
-const PRUNE_EVERY_MS = 60_000;
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -31,7 +28,7 @@ export interface SqliteStoreOptions {
 /** The synchronous operations over one open database; the Store wraps them in promises. */
 function bindOperations(db: Database.Database) {
   const s = prepareStatements(db);
-  const tokensPrunedAt = new Map<string, number>();
+  const pruneDue = pruneCadence();
 
   const saveOffset = (o: FileOffset) => void s.upsertOffset.run({ ...o });
   const requireIncident = (incidentId: string): number => {
@@ -43,7 +40,7 @@ function bindOperations(db: Database.Database) {
   return {
     ping: () => void s.ping.get(),
 
-    ...bindIngestOperations(db, s),
+    ...bindIngestOperations(db, s, pruneDue),
     ...bindBudgetOperations(db),
     ...bindReportOperations(db),
     ...bindIncidentActions(db),
@@ -74,11 +71,7 @@ function bindOperations(db: Database.Database) {
     takeToken: db.transaction((bucket: string, key: string, limit: number, windowMs: number, now: number) => {
       const asked = s.getToken.get(bucket, key);
       if (asked) return asked.granted === 1;
-      if (now - (tokensPrunedAt.get(bucket) ?? Number.NEGATIVE_INFINITY) >= PRUNE_EVERY_MS) {
-        // Keep a day at least: a key must stay answered the same way while it can still be retried.
-        s.pruneTokens.run(bucket, now - Math.max(windowMs, DAY_MS));
-        tokensPrunedAt.set(bucket, now);
-      }
+      if (pruneDue(`tokens:${bucket}`, now)) s.pruneTokens.run(bucket, tokensBefore(now, windowMs));
       const granted = limit > 0 && s.countGranted.get(bucket, now - windowMs, now)!.n < limit;
       s.addToken.run(bucket, key, granted ? 1 : 0, now);
       return granted;

@@ -1,7 +1,10 @@
-/** zod schemas for SQLite rows, and their mapping to domain types: the database is an edge too. */
+/**
+ * zod schemas for the rows of both backends (PostgreSQL's BIGINTs parse to numbers and its JSON stays text, so
+ * the shapes are SQLite's), and their mapping to domain types: the database is an edge too.
+ */
 import { z } from "zod";
-import type { ContextBundle, Delivery, Diagnosis, Incident } from "../../domain/types.js";
-import type { FileOffset, Job } from "../store.js";
+import type { ContextBundle, Delivery, Diagnosis, Incident } from "../domain/types.js";
+import type { FileOffset, Job } from "./store.js";
 
 const severity = z.enum(["critical", "high", "medium", "low"]);
 

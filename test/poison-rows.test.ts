@@ -26,7 +26,8 @@ import type { Store } from "../src/store/store.js";
 import { adminQuery, createTestSchema, PG_URL, skipWithoutPostgres } from "./helpers/postgres.js";
 import { makeSignal, T0 } from "./store-contract-fixtures.js";
 
-const NS = 1_764_755_672_123_456_789;
+// What JSON.parse makes of a nanosecond timestamp (a double: not exact, as in real life).
+const NS = Number("1764755672123456789");
 const US = 1_764_755_672_123_456;
 const skipPg = await skipWithoutPostgres("poison-rows.test.ts");
 

@@ -145,6 +145,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       budget,
       context: createDefaultContextGatherer({ config, log }),
       ratePerHour: config.diagnosis.ratePerHour,
+      severityLabel: config.webhook.labels.severity,
     },
     {
       owner: makeOwnerId(),

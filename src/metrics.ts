@@ -1,6 +1,8 @@
 /** ai-monitor's own Prometheus metrics: one registry, created here and passed in (no global state). */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+/** Reasons of ai_monitor_junk_lines_total: skipped lines, and lines read after stripping padding. */
+export const JUNK_REASONS = ["not_json", "cut_off", "oversize", "bom", "nul_padding"] as const;
 /** Bounded label values for signal outcomes. */
 export const SIGNAL_OUTCOMES = ["new", "duplicate", "backfill", "resent", "junk"] as const;
 const SOURCES = ["file", "alertmanager", "grafana"] as const;
@@ -42,11 +44,18 @@ export function createMetrics(options: MetricsOptions = {}) {
   for (const source of SOURCES) for (const outcome of SIGNAL_OUTCOMES) signals.inc({ source, outcome }, 0);
   const junkLines = new Counter({
     name: "ai_monitor_junk_lines_total",
-    help: "Log lines skipped: not JSON, cut off, or over the line size limit.",
+    help: "Log lines skipped (not_json, cut_off, oversize), or read after stripping a byte-order mark (bom) or NUL padding (nul_padding).",
     labelNames: ["reason"] as const,
     registers: [registry],
   });
-  for (const reason of ["not_json", "cut_off", "oversize"]) junkLines.inc({ reason }, 0);
+  for (const reason of JUNK_REASONS) junkLines.inc({ reason }, 0);
+  const timestampsReplaced = new Counter({
+    name: "ai_monitor_timestamps_replaced_total",
+    help: "Signals whose own time was missing or outside 2000 .. now + 1 day, stored with the receive time instead.",
+    labelNames: ["source"] as const,
+    registers: [registry],
+  });
+  for (const source of SOURCES) timestampsReplaced.inc({ source }, 0);
   const incidents = new Counter({
     name: "ai_monitor_incidents_total",
     help: "Incidents diagnosed, by severity.",
@@ -144,6 +153,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     registry,
     signals,
     junkLines,
+    timestampsReplaced,
     incidents,
     detectionSeconds,
     notifySeconds,

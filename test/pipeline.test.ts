@@ -60,6 +60,27 @@ async function setup(options: { ratePerHour?: number; extraSinks?: Sink[] } = {}
 }
 
 describe("pipeline", () => {
+  it("lets an alert's severity label win over the catalog's, and only an alert's", async () => {
+    const p = await setup();
+    await p.intake.ingest([
+      signal("AI_003", T0 - 1000, {
+        source: "alertmanager",
+        severityHint: "critical",
+        fields: { alertname: "ServerErrorLogged", severity: "critical" },
+      }),
+      signal("AI_003", T0 - 1000, { target: "server::y", fields: { severity: "low" } }),
+    ]);
+    expect(await p.worker.drain()).toBe(2);
+    const byTarget = Object.fromEntries(
+      (await p.store.listIncidents({ limit: 10 })).map((i) => [
+        i.target,
+        [i.severity, i.diagnosis?.severity],
+      ]),
+    );
+    // The catalog says high for AI_003.
+    expect(byTarget).toEqual({ "server::x": ["critical", "critical"], "server::y": ["high", "high"] });
+  });
+
   it("diagnoses a new incident once and delivers it to every sink", async () => {
     const p = await setup();
     const [outcome] = await p.intake.ingest([signal("AI_003", T0 - 1000)]);

@@ -11,6 +11,7 @@ import type { BudgetGuard } from "../diagnose/budget.js";
 import type { Catalog } from "../diagnose/catalog.js";
 import type { Diagnoser } from "../diagnose/diagnoser.js";
 import { catalogDiagnosis } from "../diagnose/offline.js";
+import { withLabelledSeverity } from "../domain/severity.js";
 import type { Diagnosis, Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -25,6 +26,8 @@ export interface DiagnoseStepDeps {
   context: ContextGatherer;
   catalog: Catalog;
   ratePerHour: number;
+  /** The alert label whose severity wins over the diagnosis' (config `webhook.labels.severity`). */
+  severityLabel?: string;
   /** Daily and monthly LLM spend ceilings; absent for the offline diagnoser, which costs nothing. */
   budget?: BudgetGuard | null;
   metrics: Metrics;
@@ -56,6 +59,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
       diagnosis = catalogDiagnosis(incident, deps.catalog, reason.slice(0, 500));
     }
   }
+  diagnosis = withLabelledSeverity(diagnosis, incident, deps.severityLabel ?? "severity");
   await deps.store.saveDiagnosis(incident.id, diagnosis);
   deps.metrics.incidents.inc({ severity: diagnosis.severity });
   return diagnosis;

@@ -189,11 +189,15 @@ describe("LogQL parses with @grafana/lezer-logql", () => {
     expect(all.filter((q) => logqlErrors(q).length > 0)).toEqual([]);
   });
 
-  it("the Loki ruler's alert expressions", () => {
-    const rules = readYaml<{ groups: Array<{ rules: Array<{ expr: string }> }> }>(
-      "loki/rules/fake/server-errors.yaml",
-    ).groups.flatMap((g) => g.rules);
-    expect(rules.length).toBeGreaterThan(0);
+  it("the Loki ruler's alert expressions, the OpenTelemetry variant included", () => {
+    const files = ["loki/rules", "loki/rules-otel"].flatMap((dir) =>
+      readdirSync(repoPath(dir, "fake")).map((f) => `${dir}/fake/${f}`),
+    );
+    expect(files).toHaveLength(2);
+    const rules = files.flatMap((file) =>
+      readYaml<{ groups: Array<{ rules: Array<{ expr: string }> }> }>(file).groups.flatMap((g) => g.rules),
+    );
+    expect(rules.length).toBeGreaterThanOrEqual(2);
     for (const rule of rules) expect(logqlErrors(rule.expr), rule.expr).toEqual([]);
   });
 

@@ -167,6 +167,8 @@ describe("PromQL names only metrics ai-monitor exports", () => {
       "ai_monitor_deliveries_total",
       "ai_monitor_queue_depth",
       "ai_monitor_queue_oldest_seconds",
+      "ai_monitor_llm_call_duration_seconds_bucket",
+      "ai_monitor_http_request_duration_seconds_bucket",
     ])
       expect(used, name).toContain(name);
   });

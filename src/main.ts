@@ -8,7 +8,7 @@ import type { Diagnoser } from "./diagnose/diagnoser.js";
 import { llmMetricHooks } from "./diagnose/llm-metrics.js";
 import { createOfflineDiagnoser } from "./diagnose/offline.js";
 import type { Logger } from "./log.js";
-import { createMetrics, type Metrics } from "./metrics.js";
+import { createMetrics, type Metrics, zeroDeliverySeries } from "./metrics.js";
 import { createIntake, type Intake } from "./pipeline/intake.js";
 import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
 import { createConsoleSink } from "./sinks/console.js";
@@ -16,6 +16,7 @@ import { createJsonlSink } from "./sinks/jsonl.js";
 import type { Sink } from "./sinks/sink.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
+import { packageVersion } from "./version.js";
 
 /** Everything a command needs, built from the configuration. */
 export interface Runtime {
@@ -67,11 +68,12 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
   const now = options.now ?? Date.now;
+  const store = await openStore(config, log);
   const metrics = createMetrics({
     defaultMetrics: true,
     llmModels: config.anthropic.apiKey ? [config.anthropic.model] : [],
+    build: { version: packageVersion(), store: store.kind },
   });
-  const store = await openStore(config, log);
   const catalog = await loadCatalog(config.diagnosis.catalog);
   let diagnoser: Diagnoser = createOfflineDiagnoser({ catalog });
   let budget: BudgetGuard | null = null;
@@ -124,6 +126,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     }
   }
   if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");
+  zeroDeliverySeries(
+    metrics,
+    sinks.map((s) => s.name),
+  );
 
   let worker: Worker | null = null;
   const intake = createIntake({

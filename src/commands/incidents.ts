@@ -66,7 +66,7 @@ export async function runIncidents(
   options: { json: boolean; limit: number },
   io: { log: Logger; write: (text: string) => void },
 ): Promise<void> {
-  const store = await openStore(config, io.log);
+  const store = await openStore(config, io.log, { existing: true });
   try {
     const incidents = await store.listIncidents({ limit: options.limit });
     io.write(

@@ -39,9 +39,11 @@ export interface DiagnoseStepDeps {
 export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident): Promise<Diagnosis> {
   if (incident.diagnosis) return incident.diagnosis;
   const budget = deps.budget ? await deps.budget.check() : ({ ok: true } as const);
+  // A catalog diagnosis costs nothing: it takes no token of the hourly LLM allowance and is never "skipped".
   const allowed =
     budget.ok &&
-    (await deps.store.takeToken("diagnosis", incident.id, deps.ratePerHour, HOUR_MS, deps.now()));
+    (deps.diagnoser.free === true ||
+      (await deps.store.takeToken("diagnosis", incident.id, deps.ratePerHour, HOUR_MS, deps.now())));
   let diagnosis: Diagnosis;
   if (!budget.ok) {
     diagnosis = overBudget(deps, incident, budget.reason);

@@ -51,7 +51,7 @@ describe("build only when stale", () => {
     const { scripts } = JSON.parse(readFileSync("package.json", "utf8")) as {
       scripts: Record<string, string>;
     };
-    expect(scripts.prepare).toContain("scripts/build-if-stale.mjs");
+    expect(scripts.prepare).toContain("scripts/prepare.mjs");
     expect(scripts.start).toBe("node scripts/start.mjs serve");
     expect(scripts.prestart).toBeUndefined();
     // The repository's own dist/ was just built (`npm test` builds first): current, so `npm start` builds nothing.

@@ -9,7 +9,7 @@ import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
-import type { Job, Store } from "../store/store.js";
+import type { Job, JobQueue } from "../store/store.js";
 import { type DeliverStepDeps, runDeliverStep, runUpdateStep } from "./deliver-step.js";
 import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
 
@@ -39,7 +39,7 @@ export function makeOwnerId(): string {
 }
 
 /** Release leases held by processes of this host that are no longer alive (a kill -9 before this start). */
-export async function releaseDeadLocalOwners(store: Store, log: Logger): Promise<void> {
+export async function releaseDeadLocalOwners(store: JobQueue, log: Logger): Promise<void> {
   for (const owner of await store.leaseOwners()) {
     const [host, pid] = owner.split(":");
     if (host !== hostname() || !pid || Number(pid) === process.pid) continue;

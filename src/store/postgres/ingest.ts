@@ -6,9 +6,9 @@
  */
 import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
-import type { BatchCandidate } from "../batch-windows.js";
 import {
   batchKeys,
+  type Candidate,
   candidateRanges,
   type IngestReads,
   type InsertedIncident,
@@ -31,12 +31,15 @@ async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): P
   const ranges = candidateRanges(signals, policy);
   const names = ranges.map((r) => r.fingerprint);
   // Waits for a concurrent transaction inserting the same key, then skips it if that one committed.
-  const { rows } = await sql<BatchCandidate & { fingerprint: string; key: string | null }>(
-    SQL.keysAndCandidates,
-    [batchKeys(signals), policy.now, names, ranges.map((r) => r.fromMs), ranges.map((r) => r.toMs)],
-  );
+  const { rows } = await sql<Candidate & { fingerprint: string; key: string | null }>(SQL.keysAndCandidates, [
+    batchKeys(signals),
+    policy.now,
+    names,
+    ranges.map((r) => r.fromMs),
+    ranges.map((r) => r.toMs),
+  ]);
   const freshKeys = new Set<string>();
-  const candidates = new Map<string, BatchCandidate[]>(names.map((n) => [n, []]));
+  const candidates = new Map<string, Candidate[]>(names.map((n) => [n, []]));
   // Candidates in id order: on equal firstSeen the older incident wins (pickWindow).
   for (const row of rows.sort((x, y) => (x.id ?? 0) - (y.id ?? 0))) {
     if (row.key !== null) freshKeys.add(row.key);

@@ -5,6 +5,7 @@ import {
   type Candidate,
   candidateRanges,
   type IngestReads,
+  newIncidentRow,
   planIngest,
   settlePlan,
 } from "./ingest-plan.js";
@@ -203,5 +204,21 @@ describe("planIngest over a whole batch", () => {
       // A created incident's first occurrence is counted by its insert, the rest by its bump.
       expect(bump.count + (bump.id === 1 ? 0 : 1)).toBe(rows.find((r) => r.id === bump.id)!.count);
     }
+  });
+});
+
+describe("newIncidentRow", () => {
+  it("gives the columns in the order PostgreSQL's INSERT numbers them; a backfill is suppressed", () => {
+    const row = newIncidentRow(
+      { signal: signal("A", T0, { fields: { pool: "main" } }), backfill: true },
+      T0 + 1,
+    );
+    expect(Object.keys(row)).toEqual(
+      "fingerprint errorCode target level severity count t now source message requestId filename lineNumber fields url suppressed".split(
+        " ",
+      ),
+    );
+    expect(row).toMatchObject({ t: T0, now: T0 + 1, fields: '{"pool":"main"}', suppressed: "backfill" });
+    expect(newIncidentRow({ signal: signal("A", T0), backfill: false }, T0).suppressed).toBeNull();
   });
 });

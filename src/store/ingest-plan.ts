@@ -5,6 +5,7 @@
  * PostgreSQL cannot drift apart on resent keys, window choice, backfill or bumps. A busy log repeats the same
  * few fingerprints thousands of times per batch: repeats add up in memory, one UPDATE per touched incident.
  */
+import { initialSeverity } from "../domain/severity.js";
 import type { Signal } from "../domain/types.js";
 import type { IngestOutcome, IngestPolicy } from "./store.js";
 import { pickWindow, windowBounds } from "./window.js";
@@ -135,6 +136,32 @@ export function planIngest(signals: readonly Signal[], policy: IngestPolicy, rea
   }
   const bumps = [...pending.values()].map(({ id, ...rest }) => ({ incident: refOf(id), ...rest }));
   return { inserts, bumps, outcomes };
+}
+
+/**
+ * Pure: the columns of a new incident row, named as SQLite's INSERT names them and in the order PostgreSQL's
+ * numbers them ($1..$16), so both backends store the same row.
+ */
+export function newIncidentRow({ signal, backfill }: PlannedInsert, now: number) {
+  return {
+    fingerprint: signal.fingerprint,
+    errorCode: signal.errorCode ?? null,
+    target: signal.target,
+    level: signal.level,
+    severity: initialSeverity(signal.level, signal.severityHint),
+    count: signal.count,
+    t: signal.timestampMs,
+    now,
+    source: signal.source,
+    message: signal.message,
+    requestId: signal.requestId ?? null,
+    filename: signal.filename ?? null,
+    lineNumber: signal.lineNumber ?? null,
+    // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
+    fields: JSON.stringify(signal.fields ?? {}),
+    url: signal.url ?? null,
+    suppressed: backfill ? "backfill" : null,
+  };
 }
 
 /** Pure: the plan's bumps and outcomes with the ids the inserts got. */

@@ -4,7 +4,6 @@
  * take turns and the second one finds the first one's incident: one incident per window, however many
  * replicas receive the alert. The decisions are the shared ingest plan (ingest-plan.ts).
  */
-import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
 import {
   batchKeys,
@@ -12,6 +11,7 @@ import {
   candidateRanges,
   type IngestReads,
   type InsertedIncident,
+  newIncidentRow,
   type PlannedInsert,
   planIngest,
   settlePlan,
@@ -48,28 +48,10 @@ async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): P
   return { freshKeys, candidates };
 }
 
-async function insertIncident(sql: Sql, { signal, backfill }: PlannedInsert, policy: IngestPolicy) {
-  const { rows } = await sql<InsertedIncident>(SQL.insertIncident, [
-    signal.fingerprint,
-    signal.errorCode ?? null,
-    signal.target,
-    signal.level,
-    initialSeverity(signal.level, signal.severityHint),
-    signal.count,
-    signal.timestampMs,
-    policy.now,
-    signal.source,
-    signal.message,
-    signal.requestId ?? null,
-    signal.filename ?? null,
-    signal.lineNumber ?? null,
-    // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
-    JSON.stringify(signal.fields ?? {}),
-    signal.url ?? null,
-    backfill ? "backfill" : null,
-    !backfill,
-  ]);
-  return rows[0]!;
+async function insertIncident(sql: Sql, planned: PlannedInsert, policy: IngestPolicy) {
+  // $1..$16 in the row's own order; $17: enqueue its "incident" job too.
+  const values = [...Object.values(newIncidentRow(planned, policy.now)), !planned.backfill];
+  return (await sql<InsertedIncident>(SQL.insertIncident, values)).rows[0]!;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Read-only incident API: `GET /api/incidents` (newest first, keyset pages) and `GET /api/incidents/:id`. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Store } from "../store/store.js";
+import type { FeedbackStore, IncidentStore } from "../store/store.js";
 import { problem, zodIssues } from "./errors.js";
 import { incidentsWithFeedback } from "./incident-feedback.js";
 
@@ -19,7 +19,7 @@ export const listQuerySchema = z
   .strict();
 
 /** Routes to mount at `/api/incidents`. */
-export function incidentsRoutes(deps: { store: Store }): Hono {
+export function incidentsRoutes(deps: { store: IncidentStore & FeedbackStore }): Hono {
   const { store } = deps;
   return new Hono()
     .get("/", async (c) => {

@@ -15,13 +15,13 @@ import { withLabelledSeverity } from "../domain/severity.js";
 import type { Diagnosis, Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { Store } from "../store/store.js";
+import type { IncidentStore, TokenStore } from "../store/store.js";
 
 const HOUR_MS = 3_600_000;
 
 /** Dependencies of the diagnose step. */
 export interface DiagnoseStepDeps {
-  store: Store;
+  store: IncidentStore & TokenStore;
   diagnoser: Diagnoser;
   context: ContextGatherer;
   catalog: Catalog;

@@ -5,7 +5,7 @@
 import { isSaneTimeMs } from "../domain/timestamp.js";
 import type { Signal } from "../domain/types.js";
 import type { Metrics } from "../metrics.js";
-import type { FileOffset, IngestOutcome, Store } from "../store/store.js";
+import type { FileOffset, IncidentStore, IngestOutcome } from "../store/store.js";
 
 /** Windows of the dedup policy, in milliseconds. */
 export interface DedupPolicy {
@@ -21,7 +21,7 @@ export interface Intake {
 
 /** Build the intake over a store; `wake` nudges the worker after new jobs. */
 export function createIntake(deps: {
-  store: Store;
+  store: IncidentStore;
   policy: DedupPolicy;
   metrics: Metrics;
   now: () => number;

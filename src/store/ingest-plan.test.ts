@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Signal } from "../domain/types.js";
-import type { BatchCandidate } from "./batch-windows.js";
-import { batchKeys, candidateRanges, type IngestReads, planIngest, settlePlan } from "./ingest-plan.js";
+import {
+  batchKeys,
+  type Candidate,
+  candidateRanges,
+  type IngestReads,
+  newIncidentRow,
+  planIngest,
+  settlePlan,
+} from "./ingest-plan.js";
+import { pickWindow } from "./window.js";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -21,7 +29,7 @@ const signal = (fingerprint: string, timestampMs: number, extra: Partial<Signal>
   ...extra,
 });
 
-const reads = (candidates: Record<string, BatchCandidate[]> = {}, freshKeys: string[] = []): IngestReads => ({
+const reads = (candidates: Record<string, Candidate[]> = {}, freshKeys: string[] = []): IngestReads => ({
   freshKeys: new Set(freshKeys),
   candidates: new Map(Object.entries(candidates)),
 });
@@ -157,10 +165,60 @@ describe("batchKeys and candidateRanges", () => {
       signal("B", T0),
     ];
     expect(batchKeys(signals)).toEqual(["k"]);
-    const [a, b] = candidateRanges(signals, policy);
-    expect(a).toMatchObject({ fingerprint: "A" });
-    expect(a!.fromMs).toBeLessThan(T0 - policy.windowMs);
-    expect(a!.toMs).toBeGreaterThan(T0 + 30 * MIN + policy.windowMs);
-    expect(b!.toMs - b!.fromMs).toBe(a!.toMs - a!.fromMs - 30 * MIN);
+    expect(candidateRanges(signals, policy)).toEqual([
+      { fingerprint: "A", fromMs: T0 - 5 * MIN, toMs: T0 + 35 * MIN },
+      { fingerprint: "B", fromMs: T0 - 5 * MIN, toMs: T0 + 5 * MIN },
+    ]);
+  });
+});
+
+describe("planIngest over a whole batch", () => {
+  it("decides exactly as pickWindow row by row, with creations and out-of-order times", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const stored: Candidate[] = [{ id: 1, firstSeen: T0 - 3 * MIN }];
+    const batch = Array.from({ length: 2000 }, (_, i) =>
+      signal("A", Math.floor(T0 + i * 20_000 + (random() - 0.7) * 8 * MIN)),
+    );
+    // Reference: one signal at a time, each insert and bump applied to the rows at once.
+    const rows = stored.map((c) => ({ ...c, count: 0 }));
+    const expected = batch.map(({ timestampMs: t }) => {
+      const hit = pickWindow(rows, t, policy.windowMs);
+      if (hit) {
+        hit.firstSeen = Math.min(hit.firstSeen, t);
+        hit.count++;
+        return hit.id;
+      }
+      rows.push({ id: rows.length + 1, firstSeen: t, count: 1 });
+      return rows.length;
+    });
+    const plan = planIngest(batch, policy, reads({ A: stored }));
+    const ids = plan.inserts.map((_, i) => ({ incidentId: i + 2, jobId: null }));
+    const settled = settlePlan(plan, ids);
+    expect(settled.outcomes.map((o) => ("incidentId" in o ? Number(o.incidentId) : 0))).toEqual(expected);
+    expect(plan.inserts.length).toBeGreaterThan(10);
+    for (const bump of settled.bumps) {
+      // A created incident's first occurrence is counted by its insert, the rest by its bump.
+      expect(bump.count + (bump.id === 1 ? 0 : 1)).toBe(rows.find((r) => r.id === bump.id)!.count);
+    }
+  });
+});
+
+describe("newIncidentRow", () => {
+  it("gives the columns in the order PostgreSQL's INSERT numbers them; a backfill is suppressed", () => {
+    const row = newIncidentRow(
+      { signal: signal("A", T0, { fields: { pool: "main" } }), backfill: true },
+      T0 + 1,
+    );
+    expect(Object.keys(row)).toEqual(
+      "fingerprint errorCode target level severity count t now source message requestId filename lineNumber fields url suppressed".split(
+        " ",
+      ),
+    );
+    expect(row).toMatchObject({ t: T0, now: T0 + 1, fields: '{"pool":"main"}', suppressed: "backfill" });
+    expect(newIncidentRow({ signal: signal("A", T0), backfill: false }, T0).suppressed).toBeNull();
   });
 });

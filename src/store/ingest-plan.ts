@@ -2,14 +2,27 @@
  * The ingest decisions, pure and shared by both backends. Each backend reads what the batch needs inside its
  * transaction (which idempotency keys are new, each fingerprint's incidents near the batch's times), asks
  * `planIngest` what to do, and only executes the answer: insert, bump, reopen, save the offset. So SQLite and
- * PostgreSQL cannot drift apart on resent keys, window choice, backfill or bumps.
+ * PostgreSQL cannot drift apart on resent keys, window choice, backfill or bumps. A busy log repeats the same
+ * few fingerprints thousands of times per batch: repeats add up in memory, one UPDATE per touched incident.
  */
+import { initialSeverity } from "../domain/severity.js";
 import type { Signal } from "../domain/types.js";
-import { type BatchCandidate, BatchWindows, type PendingBump } from "./batch-windows.js";
 import type { IngestOutcome, IngestPolicy } from "./store.js";
+import { pickWindow, windowBounds } from "./window.js";
 
-/** How far past a window candidates are read, so BatchWindows never asks for rows it was not given. */
-const SLACK_MS = 60 * 60_000;
+/** An incident that can hold an occurrence: id and the first time seen. */
+export interface Candidate {
+  id: number;
+  firstSeen: number;
+}
+
+/** The repeats a batch adds to one incident, applied in one UPDATE per incident instead of one per repeat. */
+export interface PendingBump {
+  id: number;
+  count: number;
+  minT: number;
+  maxT: number;
+}
 
 /** The firstSeen range (both bounds exclusive) of one fingerprint's incidents the plan may need. */
 export interface CandidateRange {
@@ -23,7 +36,7 @@ export interface IngestReads {
   /** The batch's idempotency keys that were not stored before (the backend stores them now). */
   freshKeys: ReadonlySet<string>;
   /** Each fingerprint's incidents inside its `candidateRanges` range, in id order. */
-  candidates: ReadonlyMap<string, readonly BatchCandidate[]>;
+  candidates: ReadonlyMap<string, readonly Candidate[]>;
 }
 
 /** An incident the plan names: one stored before (`id`), or the plan's insert at index `insert`. */
@@ -64,13 +77,12 @@ export function batchKeys(signals: readonly Signal[]): string[] {
   return [...new Set(signals.flatMap((s) => (s.dedupKey ? [s.dedupKey] : [])))];
 }
 
-/** Pure: per fingerprint, the one firstSeen range that covers whatever the plan will look at. */
+/** Pure: per fingerprint, the one firstSeen range that holds every incident a window of the batch can pick. */
 export function candidateRanges(signals: readonly Signal[], policy: IngestPolicy): CandidateRange[] {
   const ranges = new Map<string, CandidateRange>();
   for (const { fingerprint, timestampMs: t } of signals) {
     const range = ranges.get(fingerprint);
-    const fromMs = t - policy.windowMs - SLACK_MS;
-    const toMs = t + policy.windowMs + SLACK_MS;
+    const { fromMs, toMs } = windowBounds(t, policy.windowMs);
     ranges.set(
       fingerprint,
       range
@@ -91,14 +103,9 @@ const refOf = (id: number): IncidentRef => (id < 0 ? { insert: -id - 1 } : { id 
  */
 export function planIngest(signals: readonly Signal[], policy: IngestPolicy, reads: IngestReads): IngestPlan {
   const fresh = new Set(reads.freshKeys);
-  const stored = new Map<string, BatchCandidate[]>();
-  for (const [fp, list] of reads.candidates) stored.set(fp, [...list]);
-  const windows = new BatchWindows(
-    (fp, fromMs, toMs) =>
-      (stored.get(fp) ?? []).filter((c) => c.firstSeen > fromMs && c.firstSeen < toMs).map((c) => ({ ...c })),
-    policy.windowMs,
-    SLACK_MS,
-  );
+  // Copies: a repeat may move an incident's firstSeen earlier, and later decisions of the batch must see it.
+  const candidates = new Map([...reads.candidates].map(([fp, list]) => [fp, list.map((c) => ({ ...c }))]));
+  const pending = new Map<number, PendingBump>();
   const inserts: PlannedInsert[] = [];
   const outcomes: PlannedOutcome[] = [];
   for (const signal of signals) {
@@ -107,21 +114,54 @@ export function planIngest(signals: readonly Signal[], policy: IngestPolicy, rea
       continue;
     }
     const t = signal.timestampMs;
-    const found = windows.find(signal.fingerprint, t);
+    const list =
+      candidates.get(signal.fingerprint) ?? candidates.set(signal.fingerprint, []).get(signal.fingerprint)!;
+    const found = pickWindow(list, t, policy.windowMs);
     if (found) {
-      windows.bump(found, t, signal.count);
+      const bump = pending.get(found.id) ?? { id: found.id, count: 0, minT: t, maxT: t };
+      pending.set(found.id, {
+        id: found.id,
+        count: bump.count + signal.count,
+        minT: Math.min(bump.minT, t),
+        maxT: Math.max(bump.maxT, t),
+      });
+      found.firstSeen = Math.min(found.firstSeen, t);
       outcomes.push({ kind: "duplicate", incident: refOf(found.id) });
       continue;
     }
     const backfill = policy.now - t > policy.maxAgeMs;
     const placeholder = -inserts.push({ signal, backfill });
-    windows.created(signal.fingerprint, placeholder, t);
-    const list = stored.get(signal.fingerprint) ?? [];
-    stored.set(signal.fingerprint, [...list, { id: placeholder, firstSeen: t }]);
+    list.push({ id: placeholder, firstSeen: t });
     outcomes.push({ kind: backfill ? "backfill" : "new", insert: -placeholder - 1 });
   }
-  const bumps = windows.bumps().map(({ id, ...rest }) => ({ incident: refOf(id), ...rest }));
+  const bumps = [...pending.values()].map(({ id, ...rest }) => ({ incident: refOf(id), ...rest }));
   return { inserts, bumps, outcomes };
+}
+
+/**
+ * Pure: the columns of a new incident row, named as SQLite's INSERT names them and in the order PostgreSQL's
+ * numbers them ($1..$16), so both backends store the same row.
+ */
+export function newIncidentRow({ signal, backfill }: PlannedInsert, now: number) {
+  return {
+    fingerprint: signal.fingerprint,
+    errorCode: signal.errorCode ?? null,
+    target: signal.target,
+    level: signal.level,
+    severity: initialSeverity(signal.level, signal.severityHint),
+    count: signal.count,
+    t: signal.timestampMs,
+    now,
+    source: signal.source,
+    message: signal.message,
+    requestId: signal.requestId ?? null,
+    filename: signal.filename ?? null,
+    lineNumber: signal.lineNumber ?? null,
+    // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
+    fields: JSON.stringify(signal.fields ?? {}),
+    url: signal.url ?? null,
+    suppressed: backfill ? "backfill" : null,
+  };
 }
 
 /** Pure: the plan's bumps and outcomes with the ids the inserts got. */

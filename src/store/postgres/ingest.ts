@@ -4,14 +4,14 @@
  * take turns and the second one finds the first one's incident: one incident per window, however many
  * replicas receive the alert. The decisions are the shared ingest plan (ingest-plan.ts).
  */
-import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
-import type { BatchCandidate } from "../batch-windows.js";
 import {
   batchKeys,
+  type Candidate,
   candidateRanges,
   type IngestReads,
   type InsertedIncident,
+  newIncidentRow,
   type PlannedInsert,
   planIngest,
   settlePlan,
@@ -31,12 +31,15 @@ async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): P
   const ranges = candidateRanges(signals, policy);
   const names = ranges.map((r) => r.fingerprint);
   // Waits for a concurrent transaction inserting the same key, then skips it if that one committed.
-  const { rows } = await sql<BatchCandidate & { fingerprint: string; key: string | null }>(
-    SQL.keysAndCandidates,
-    [batchKeys(signals), policy.now, names, ranges.map((r) => r.fromMs), ranges.map((r) => r.toMs)],
-  );
+  const { rows } = await sql<Candidate & { fingerprint: string; key: string | null }>(SQL.keysAndCandidates, [
+    batchKeys(signals),
+    policy.now,
+    names,
+    ranges.map((r) => r.fromMs),
+    ranges.map((r) => r.toMs),
+  ]);
   const freshKeys = new Set<string>();
-  const candidates = new Map<string, BatchCandidate[]>(names.map((n) => [n, []]));
+  const candidates = new Map<string, Candidate[]>(names.map((n) => [n, []]));
   // Candidates in id order: on equal firstSeen the older incident wins (pickWindow).
   for (const row of rows.sort((x, y) => (x.id ?? 0) - (y.id ?? 0))) {
     if (row.key !== null) freshKeys.add(row.key);
@@ -45,28 +48,10 @@ async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): P
   return { freshKeys, candidates };
 }
 
-async function insertIncident(sql: Sql, { signal, backfill }: PlannedInsert, policy: IngestPolicy) {
-  const { rows } = await sql<InsertedIncident>(SQL.insertIncident, [
-    signal.fingerprint,
-    signal.errorCode ?? null,
-    signal.target,
-    signal.level,
-    initialSeverity(signal.level, signal.severityHint),
-    signal.count,
-    signal.timestampMs,
-    policy.now,
-    signal.source,
-    signal.message,
-    signal.requestId ?? null,
-    signal.filename ?? null,
-    signal.lineNumber ?? null,
-    // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
-    JSON.stringify(signal.fields ?? {}),
-    signal.url ?? null,
-    backfill ? "backfill" : null,
-    !backfill,
-  ]);
-  return rows[0]!;
+async function insertIncident(sql: Sql, planned: PlannedInsert, policy: IngestPolicy) {
+  // $1..$16 in the row's own order; $17: enqueue its "incident" job too.
+  const values = [...Object.values(newIncidentRow(planned, policy.now)), !planned.backfill];
+  return (await sql<InsertedIncident>(SQL.insertIncident, values)).rows[0]!;
 }
 
 /**

@@ -4,12 +4,12 @@
  * this file reads what the plan needs and executes it.
  */
 import type Database from "better-sqlite3";
-import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
 import {
   batchKeys,
   candidateRanges,
   type InsertedIncident,
+  newIncidentRow,
   type PlannedInsert,
   planIngest,
   settlePlan,
@@ -35,29 +35,9 @@ export function bindIngestOperations(
     s.insertJob.run(id, "update", now, now);
   };
 
-  const insert = ({ signal, backfill }: PlannedInsert, now: number): InsertedIncident => {
-    const t = signal.timestampMs;
-    const { lastInsertRowid } = s.insertIncident.run({
-      fingerprint: signal.fingerprint,
-      errorCode: signal.errorCode ?? null,
-      target: signal.target,
-      level: signal.level,
-      severity: initialSeverity(signal.level, signal.severityHint),
-      count: signal.count,
-      t,
-      now,
-      source: signal.source,
-      message: signal.message,
-      requestId: signal.requestId ?? null,
-      filename: signal.filename ?? null,
-      lineNumber: signal.lineNumber ?? null,
-      // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
-      fields: JSON.stringify(signal.fields ?? {}),
-      url: signal.url ?? null,
-      suppressed: backfill ? "backfill" : null,
-    });
-    const incidentId = Number(lastInsertRowid);
-    if (backfill) return { incidentId, jobId: null };
+  const insert = (planned: PlannedInsert, now: number): InsertedIncident => {
+    const incidentId = Number(s.insertIncident.run(newIncidentRow(planned, now)).lastInsertRowid);
+    if (planned.backfill) return { incidentId, jobId: null };
     return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
 

@@ -5,7 +5,7 @@
 import type Database from "better-sqlite3";
 import { feedbackIds, lastPerUrl, toAutofixPr, toFeedback } from "../report-rows.js";
 import { parseId } from "../rows.js";
-import type { AutofixPrRecord, DiagnosisFeedback, FeedbackQuery, Store } from "../store.js";
+import type { AutofixPrRecord, DiagnosisFeedback, FeedbackQuery } from "../store.js";
 
 /** The synchronous operations over one open database (better-sqlite3 is synchronous). */
 export function bindReportOperations(db: Database.Database) {
@@ -50,20 +50,5 @@ export function bindReportOperations(db: Database.Database) {
         })
         .map(toFeedback);
     },
-  };
-}
-
-type ReportMethods = Pick<
-  Store,
-  "saveAutofixPrs" | "listAutofixPrs" | "saveDiagnosisFeedback" | "listDiagnosisFeedback"
->;
-
-/** The Store's async face of these operations; `use` returns the open database's operations or throws. */
-export function reportStoreMethods(use: () => ReturnType<typeof bindReportOperations>): ReportMethods {
-  return {
-    saveAutofixPrs: async (prs, now) => use().saveAutofixPrs(prs, now),
-    listAutofixPrs: async (sinceMs) => use().listAutofixPrs(sinceMs),
-    saveDiagnosisFeedback: async (feedback) => use().saveDiagnosisFeedback(feedback),
-    listDiagnosisFeedback: async (query) => use().listDiagnosisFeedback(query),
   };
 }

@@ -16,6 +16,7 @@ import {
   policyAt,
   T0,
 } from "./store-contract-fixtures.js";
+import { filterContract } from "./store-contract-filter.js";
 import { ingestContract } from "./store-contract-ingest.js";
 import { jobsContract } from "./store-contract-jobs.js";
 import { ledgerContract } from "./store-contract-ledger.js";
@@ -137,5 +138,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
     ledgerContract(context);
     reportContract(context);
     budgetContract(context);
+    filterContract(context);
   });
 }

@@ -3,6 +3,7 @@
  * PostgreSQL (shared by replicas) are interchangeable. Atomicity lives here, not in callers.
  */
 import type { ContextBundle, Diagnosis, Incident, Signal } from "../domain/types.js";
+import type { IncidentFilter } from "./incident-filter.js";
 
 /** Durable read position of one tailed file, keyed by device and inode. */
 export interface FileOffset {
@@ -65,6 +66,8 @@ export interface ListOptions {
   limit: number;
   /** Only incidents with id lower than this (keyset pagination). */
   beforeId?: string;
+  /** Only incidents matching this (status, severities, error code, time). */
+  filter?: IncidentFilter;
 }
 
 /** One LLM call's usage and cost, for budgets and `ai-monitor cost`. */

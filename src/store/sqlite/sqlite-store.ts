@@ -10,6 +10,7 @@ import type { ContextBundle } from "../../domain/types.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIngestOperations } from "./ingest.js";
+import { bindListIncidents } from "./list-incidents.js";
 import { migrate } from "./migrations.js";
 import { bindReportOperations, reportStoreMethods } from "./report-facts.js";
 import { parseId, toIncident, toJob, toOffset } from "./rows.js";
@@ -129,12 +130,7 @@ function bindOperations(db: Database.Database) {
       const row = id === null ? undefined : s.getIncident.get(id);
       return row ? toIncident(row, s.deliveries.all(id)) : null;
     }).deferred,
-    listIncidents: db.transaction((limit: number, beforeId?: string) => {
-      const before = beforeId === undefined ? Number.MAX_SAFE_INTEGER : parseId(beforeId);
-      if (before === null) return [];
-      const rows = s.listIncidents.all(before, Math.max(0, Math.floor(limit))) as { id: number }[];
-      return rows.map((row) => toIncident(row, s.deliveries.all(row.id)));
-    }).deferred,
+    listIncidents: db.transaction(bindListIncidents(db, s.deliveries)).deferred,
   };
 }
 
@@ -194,7 +190,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     reserveLlmBudget: async (request) => use().reserveLlmBudget(request),
     settleLlmReservation: async (key, call) => use().settleLlmReservation(key, call),
     getIncident: async (id) => use().getIncident(id),
-    listIncidents: async ({ limit, beforeId }) => use().listIncidents(limit, beforeId),
+    listIncidents: async ({ limit, beforeId, filter }) => use().listIncidents(limit, beforeId, filter),
     ...reportStoreMethods(use),
   };
 }

@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { startServe } from "./commands/serve.js";
 import { ConfigError, loadConfig } from "./config/load.js";
+import { filterInputShape, toIncidentFilter } from "./http/incident-filter-input.js";
 import { createLogger } from "./log.js";
 
 const log = createLogger();
@@ -36,6 +37,15 @@ function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 500)
     throw new InvalidArgumentError("expected a whole number from 1 to 500");
   return n;
+}
+
+/** Commander parser for one filter flag of `incidents`, checked by the same schema as the API's query. */
+function filterFlag<K extends keyof typeof filterInputShape>(key: K) {
+  return (value: string) => {
+    const parsed = filterInputShape[key].safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "invalid value");
+    return parsed.data;
+  };
 }
 
 const program = new Command("ai-monitor")
@@ -109,12 +119,34 @@ program
   .option("-c, --config <file>", "YAML configuration file")
   .option("--json", "print JSON (the /api/incidents shape)", false)
   .addOption(new Option("--limit <n>", "how many (1-500)").default(20).argParser(positiveInt))
+  .addOption(new Option("--status <status>", "open or resolved").argParser(filterFlag("status")))
+  .addOption(
+    new Option("--severity <list>", "critical, high, medium, low; several comma-separated").argParser(
+      filterFlag("severity"),
+    ),
+  )
+  .addOption(
+    new Option("--code <error-code>", "exact error code, e.g. DB_TIMEOUT").argParser(filterFlag("code")),
+  )
+  .addOption(
+    new Option("--since <time>", "seen at or after: an age (30m, 24h, 7d) or an ISO date").argParser(
+      filterFlag("since"),
+    ),
+  )
+  .addOption(
+    new Option("--until <time>", "first seen before: an age or an ISO date").argParser(filterFlag("until")),
+  )
   .action(async (opts) => {
     const config = configOrExit(opts.config);
     const { runIncidents } = await import("./commands/incidents.js");
+    const { status, severity, code, since, until } = opts;
     await runIncidents(
       config,
-      { json: opts.json, limit: opts.limit },
+      {
+        json: opts.json,
+        limit: opts.limit,
+        filter: toIncidentFilter({ status, severity, code, since, until }, Date.now()),
+      },
       { log, write: (t) => process.stdout.write(t) },
     );
   });

@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   const auth = bearerAuth(config.webhook.token);
   // Incidents hold log text, diagnoses and links: with a token set, reading them needs it too.
   app.use("/api/*", auth);
-  app.route("/api/incidents", incidentsRoutes({ store }));
+  app.route("/api/incidents", incidentsRoutes({ store, now: deps.now }));
   app.route("/api/incidents", feedbackRoutes({ store, now: deps.now }));
 
   const limit = bodyLimit({

@@ -213,6 +213,30 @@ program
     );
   });
 
+for (const action of ["resolve", "ack"] as const) {
+  const command = program
+    .command(action)
+    .description(
+      action === "resolve"
+        ? "resolve an incident by hand; its resolution is announced as an Alertmanager one is"
+        : "acknowledge an incident: its recurrences notify no one until it resolves",
+    )
+    .argument("<incident-id>", "incident id (see `ai-monitor incidents`)")
+    .option("--by <name>", "who did it");
+  if (action === "resolve") command.option("--note <text>", "why (up to 2,000 characters)");
+  command
+    .option("-c, --config <file>", "YAML configuration file")
+    .action(async (incidentId: string, opts) => {
+      const config = configOrExit(opts.config);
+      const { runIncidentAction } = await import("./commands/incident-action.js");
+      process.exitCode = await runIncidentAction(
+        config,
+        { action, incidentId, note: opts.note, by: opts.by },
+        { log, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+      );
+    });
+}
+
 program
   .command("eval")
   .description("run the configured diagnoser over the evaluation scenarios and score it")

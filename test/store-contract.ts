@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Signal } from "../src/domain/types.js";
 import type { Store } from "../src/store/store.js";
+import { actionsContract } from "./store-contract-actions.js";
 import { budgetContract } from "./store-contract-budget.js";
 import {
   type ContractContext,
@@ -139,5 +140,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
     reportContract(context);
     budgetContract(context);
     filterContract(context);
+    actionsContract(context);
   });
 }

@@ -119,6 +119,12 @@ export interface Incident {
   /** When ai-monitor stored it (detection time = createdAt - firstSeen). */
   createdAt: number;
   resolvedAt: number | null;
+  /** Who resolved it by hand (CLI, API, web page) and why; null for automatic resolutions. */
+  resolvedBy: string | null;
+  resolutionNote: string | null;
+  /** When and by whom it was acknowledged; cleared when it reopens. */
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
   source: SignalSource;
   message: string;
   requestId: string | null;

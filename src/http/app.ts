@@ -25,6 +25,7 @@ import type { Store } from "../store/store.js";
 import { bearerAuth } from "./auth.js";
 import { createErrorHandler, notFound, problem, zodIssues } from "./errors.js";
 import { feedbackRoutes } from "./feedback-routes.js";
+import { incidentActionRoutes } from "./incident-action-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
 
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/api/*", auth);
   app.route("/api/incidents", incidentsRoutes({ store, now: deps.now }));
   app.route("/api/incidents", feedbackRoutes({ store, now: deps.now }));
+  app.route("/api/incidents", incidentActionRoutes({ store, now: deps.now }));
 
   const limit = bodyLimit({
     maxSize: config.webhook.bodyLimitBytes,

@@ -13,6 +13,10 @@ const incident: Incident = makeIncident({
   lastSeen: T0 + 60_000,
   createdAt: T0 + 1_000,
   resolvedAt: T0 + 120_000,
+  resolvedBy: "alice",
+  resolutionNote: "pool size raised",
+  acknowledgedAt: T0 + 30_000,
+  acknowledgedBy: "bob",
   source: "alertmanager",
   message: "ERROR logs for AI_003",
   requestId: null,
@@ -36,6 +40,10 @@ describe("incidentToJson", () => {
       firstSeen: "2026-11-26T10:00:00.000Z",
       lastSeen: "2026-11-26T10:01:00.000Z",
       resolvedAt: "2026-11-26T10:02:00.000Z",
+      resolvedBy: "alice",
+      resolutionNote: "pool size raised",
+      acknowledgedAt: "2026-11-26T10:00:30.000Z",
+      acknowledgedBy: "bob",
       source: "alertmanager",
       message: "ERROR logs for AI_003",
       requestId: null,
@@ -54,7 +62,9 @@ describe("incidentToJson", () => {
     });
   });
 
-  it("keeps resolvedAt null while open", () => {
-    expect(incidentToJson({ ...incident, status: "open", resolvedAt: null }).resolvedAt).toBeNull();
+  it("keeps resolvedAt and acknowledgedAt null while open and unacknowledged", () => {
+    const open = incidentToJson({ ...incident, status: "open", resolvedAt: null, acknowledgedAt: null });
+    expect(open.resolvedAt).toBeNull();
+    expect(open.acknowledgedAt).toBeNull();
   });
 });

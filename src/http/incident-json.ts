@@ -31,6 +31,12 @@ export interface IncidentJson {
   firstSeen: string;
   lastSeen: string;
   resolvedAt: string | null;
+  /** Who resolved it by hand and why (null for automatic resolutions). */
+  resolvedBy: string | null;
+  resolutionNote: string | null;
+  /** When and by whom it was acknowledged (null when not, or since it reopened). */
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
   source: SignalSource;
   message: string;
   requestId: string | null;
@@ -64,6 +70,10 @@ export function incidentToJson(incident: Incident, feedback?: readonly Diagnosis
     firstSeen: iso(incident.firstSeen),
     lastSeen: iso(incident.lastSeen),
     resolvedAt: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
+    resolvedBy: incident.resolvedBy,
+    resolutionNote: incident.resolutionNote,
+    acknowledgedAt: incident.acknowledgedAt === null ? null : iso(incident.acknowledgedAt),
+    acknowledgedBy: incident.acknowledgedBy,
     source: incident.source,
     message: incident.message,
     requestId: incident.requestId,

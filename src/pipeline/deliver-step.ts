@@ -27,14 +27,18 @@ export interface DeliverOutcome {
   retryAfterMs: number | undefined;
 }
 
-/** Deliver `event` for the incident to every accepting sink; `giveUp` marks retryable failures permanent. */
+/**
+ * Deliver `event` for the incident to every accepting sink; `giveUp` marks retryable failures permanent.
+ * `skip` filters sinks out of this delivery (acknowledged recurrences, digested storms: see worker.ts).
+ */
 export async function runDeliverStep(
   deps: DeliverStepDeps,
   incident: Incident,
   event: SinkEvent,
   giveUp: boolean,
+  skip: (sink: Sink) => boolean = () => false,
 ): Promise<DeliverOutcome> {
-  const sinks = deps.sinks.filter((sink) => sink.accepts(incident, event));
+  const sinks = deps.sinks.filter((sink) => !skip(sink) && sink.accepts(incident, event));
   const keys = sinks.map((sink) => deliveryKey(sink.name, event));
   await deps.store.ensureDeliveries(incident.id, keys, deps.now());
   const records = new Map(

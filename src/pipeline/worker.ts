@@ -9,6 +9,7 @@ import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
+import { deliveryKey, type Sink } from "../sinks/sink.js";
 import type { Job, Store } from "../store/store.js";
 import { type DeliverStepDeps, runDeliverStep, runUpdateStep } from "./deliver-step.js";
 import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
@@ -63,6 +64,27 @@ export function announcing(incident: Incident): boolean {
   );
 }
 
+/**
+ * Which sinks a job leaves out: a new incident of a fingerprint whose earlier incident someone acknowledged
+ * (and that has not resolved) is a repeat they know about, so it pages no one; console and JSONL still record it.
+ * A resolution reaches a sink that notifies people only where the opening was announced (not one left out,
+ * or folded into a digest).
+ */
+async function quietSinks(store: Store, incident: Incident, job: Job, log: Logger) {
+  if (job.kind === "resolved") {
+    const announced = new Set(incident.deliveries.map((d) => d.sink));
+    return (sink: Sink) => sink.notifiesPeople === true && !announced.has(deliveryKey(sink.name, "opened"));
+  }
+  if (job.kind !== "incident") return () => false;
+  const ack = await store.openAcknowledgement(incident.fingerprint, incident.id);
+  if (!ack) return () => false;
+  log.info(
+    { acknowledged: ack.incidentId, by: ack.by },
+    "recurrence of an acknowledged incident: not paging",
+  );
+  return (sink: Sink) => sink.notifiesPeople === true;
+}
+
 /** Create the worker over the step dependencies. */
 export function createWorker(
   deps: DiagnoseStepDeps & DeliverStepDeps & { log: Logger; metrics: Metrics },
@@ -113,10 +135,11 @@ export function createWorker(
       }
       if (leaseLost()) return;
       const giveUp = job.attempts >= options.maxAttempts;
+      const skip = await quietSinks(store, incident, job, child);
       const outcome =
         job.kind === "update"
           ? await runUpdateStep({ ...deps, log: child }, incident, giveUp)
-          : await runDeliverStep({ ...deps, log: child }, incident, event, giveUp);
+          : await runDeliverStep({ ...deps, log: child }, incident, event, giveUp, skip);
       if (outcome.pending.length === 0) return await store.completeJob(job.id, options.owner);
       const delay = backoffMs(job.attempts, outcome.retryAfterMs);
       child.info(

@@ -30,6 +30,11 @@ export interface Sink {
    */
   readonly providesLink?: boolean;
   /**
+   * True for sinks that notify people (chat, issues): they skip recurrences of an acknowledged incident, and
+   * chat sinks fold storms into digests. Records (console, JSONL) keep one entry per incident regardless.
+   */
+  readonly notifiesPeople?: boolean;
+  /**
    * Re-render a message this sink already delivered from the incident's current state (new links, resolved);
    * idempotent, so an "update" job may run it again after a crash. Sinks that cannot edit omit it.
    */

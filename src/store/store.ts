@@ -4,6 +4,9 @@
  */
 import type { ContextBundle, Diagnosis, Incident, Signal } from "../domain/types.js";
 import type { IncidentFilter } from "./incident-filter.js";
+import type { IncidentActions } from "./incident-actions.js";
+
+export type { AckInput, Acknowledgement, IncidentActions, ResolveInput } from "./incident-actions.js";
 
 /** Durable read position of one tailed file, keyed by device and inode. */
 export interface FileOffset {
@@ -152,7 +155,7 @@ export interface FeedbackQuery {
 }
 
 /** The durable store. Every method is atomic on its own. */
-export interface Store {
+export interface Store extends IncidentActions {
   /** Backend name for logs ("sqlite", "postgres"). */
   readonly kind: string;
   /** Apply migrations; safe to call on every start. */
@@ -174,7 +177,7 @@ export interface Store {
   hasOffsets(): Promise<boolean>;
   saveOffset(offset: FileOffset): Promise<void>;
 
-  /** Lease up to `limit` due jobs to `owner` until now + leaseMs. */
+  /** Lease up to `limit` due jobs to `owner` until now + leaseMs: most severe incident first, then oldest. */
   claimJobs(owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]>;
   /** Extend a lease still held by owner; false if it was lost. */
   extendLease(jobId: string, owner: string, leaseMs: number, now: number): Promise<boolean>;

@@ -98,6 +98,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
 
   return {
     name,
+    notifiesPeople: true,
     accepts: (incident) => incident.suppressed === null,
 
     async send(incident, event) {

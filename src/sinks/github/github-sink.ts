@@ -167,6 +167,7 @@ export function createGithubSink(options: GithubSinkOptions): Sink {
   return {
     name: "github",
     providesLink: true,
+    notifiesPeople: true,
     // A resolution is announced only on an issue this incident reached (its "opened" delivery was sent).
     accepts: (incident, event) =>
       incident.suppressed === null &&

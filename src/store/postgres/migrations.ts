@@ -4,6 +4,7 @@
  */
 import { LLM_RESERVATIONS_MIGRATION } from "./budget.js";
 import { SCHEMA_NAME } from "./connection.js";
+import { INCIDENT_ACTIONS_MIGRATION } from "./incident-actions.js";
 import { LOCK_NS } from "./lock-keys.js";
 import type { Sql } from "./pool.js";
 import { REPORT_FACTS_MIGRATION } from "./report-facts.js";
@@ -121,6 +122,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   LLM_RESERVATIONS_MIGRATION,
   REPORT_FACTS_MIGRATION,
+  INCIDENT_ACTIONS_MIGRATION,
 ];
 
 /** How to migrate. */

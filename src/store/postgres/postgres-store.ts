@@ -17,6 +17,7 @@ import { reserveLlmBudgetTx, settleLlmReservationTx } from "./budget.js";
 import { describeTarget } from "./connection.js";
 import { reasonOf } from "./errors.js";
 import { createGroupIngest } from "./group-ingest.js";
+import { postgresIncidentActions } from "./incident-actions.js";
 import { ingestGroup } from "./ingest.js";
 import { listIncidentsQuery } from "./list-incidents.js";
 import { migrateDatabase, openDatabase } from "./open.js";
@@ -122,8 +123,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       // Retried like an idempotent statement: if a lost answer hid a claim that did commit, those jobs stay
       // leased to this owner until the lease runs out or the worker stops; they run late, never twice.
       const { rows } = await q(SQL.claimJobs, [owner, now, now + leaseMs, n]);
-      // RETURNING has no order: give them oldest first, as they were picked.
-      return rows.map(toJob).sort((a, b) => a.createdAt - b.createdAt || Number(a.id) - Number(b.id));
+      return rows.map(toJob);
     },
     async extendLease(jobId, owner, leaseMs, now) {
       return (await q(SQL.extendLease, [id(jobId), owner, now + leaseMs])).rowCount === 1;
@@ -212,5 +212,6 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     listIncidents: (options) => listIncidentsQuery(q, options),
     ...postgresReportMethods(q),
+    ...postgresIncidentActions(q, tx),
   };
 }

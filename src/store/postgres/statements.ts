@@ -74,13 +74,18 @@ export const SQL = {
     ORDER BY status = 'resolved' DESC, first_seen DESC, id DESC LIMIT 1`,
   markResolved: "UPDATE incidents SET status = 'resolved', resolved_at = $2 WHERE id = $1",
 
-  /** SKIP LOCKED: replicas claiming at once each get other rows instead of queueing behind one another. */
+  /**
+   * Most severe first, then oldest (jobs.priority, see incident-actions.ts). SKIP LOCKED: replicas claiming at
+   * once each get other rows instead of queueing behind one another. Answered in claim order.
+   */
   claimJobs: `WITH due AS (
       SELECT id FROM jobs WHERE run_at <= $2 AND (lease_owner IS NULL OR lease_until <= $2)
-      ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-    UPDATE jobs SET lease_owner = $1, lease_until = $3, attempts = jobs.attempts + 1 FROM due
-    WHERE jobs.id = due.id RETURNING jobs.id, jobs.incident_id, jobs.kind, jobs.attempts, jobs.run_at,
-    jobs.created_at`,
+      ORDER BY priority, created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED),
+    leased AS (
+      UPDATE jobs SET lease_owner = $1, lease_until = $3, attempts = jobs.attempts + 1 FROM due
+      WHERE jobs.id = due.id RETURNING jobs.id, jobs.incident_id, jobs.kind, jobs.attempts, jobs.run_at,
+      jobs.created_at, jobs.priority)
+    SELECT * FROM leased ORDER BY priority, created_at, id`,
   extendLease: "UPDATE jobs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2",
   completeJob: "DELETE FROM jobs WHERE id = $1 AND lease_owner = $2",
   retryJob: `UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = $3, last_error = $4

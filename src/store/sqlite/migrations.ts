@@ -1,6 +1,7 @@
 /** Versioned SQLite schema migrations: each applied once, in its own transaction, safe on every start. */
 import type { Database } from "better-sqlite3";
 import { LLM_RESERVATIONS_MIGRATION } from "./budget.js";
+import { INCIDENT_ACTIONS_MIGRATION } from "./incident-actions.js";
 import { REPORT_FACTS_MIGRATION } from "./report-facts.js";
 
 /** One schema step. Versions only grow; never edit a released migration, add a new one. */
@@ -116,6 +117,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   LLM_RESERVATIONS_MIGRATION,
   REPORT_FACTS_MIGRATION,
+  INCIDENT_ACTIONS_MIGRATION,
 ];
 
 /**

@@ -86,6 +86,10 @@ export const incidentRowSchema = z.object({
   diagnosis: jsonText(diagnosisSchema).nullable(),
   context: jsonText(contextSchema).nullable().optional(),
   cost_usd: z.number(),
+  resolved_by: z.string().nullable(),
+  resolution_note: z.string().nullable(),
+  acknowledged_at: z.number().nullable(),
+  acknowledged_by: z.string().nullable(),
 });
 
 /** A row of `jobs` (the columns a Job exposes). */
@@ -137,6 +141,10 @@ export function toIncident(row: unknown, deliveryRows: unknown[]): Incident {
     lastSeen: r.last_seen,
     createdAt: r.created_at,
     resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+    resolutionNote: r.resolution_note,
+    acknowledgedAt: r.acknowledged_at,
+    acknowledgedBy: r.acknowledged_by,
     source: r.source,
     message: r.message,
     requestId: r.request_id,

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
+import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
 import { bindListIncidents } from "./list-incidents.js";
 import { migrate } from "./migrations.js";
@@ -46,6 +47,7 @@ function bindOperations(db: Database.Database) {
     ...bindIngestOperations(db, s),
     ...bindBudgetOperations(db),
     ...bindReportOperations(db),
+    ...bindIncidentActions(db),
 
     getOffset: (dev: number, ino: number) => {
       const row = s.getOffset.get(dev, ino);
@@ -192,5 +194,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     getIncident: async (id) => use().getIncident(id),
     listIncidents: async ({ limit, beforeId, filter }) => use().listIncidents(limit, beforeId, filter),
     ...reportStoreMethods(use),
+    resolveIncident: async (id, input) => use().resolveIncident(id, input),
+    ackIncident: async (id, input) => use().ackIncident(id, input),
+    openAcknowledgement: async (fingerprint, exceptId) =>
+      use().openAcknowledgement(fingerprint, parseId(exceptId) ?? 0),
+    resolveQuiet: async (quietSince, now, limit) => use().resolveQuiet(quietSince, now, limit),
   };
 }

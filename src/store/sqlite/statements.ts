@@ -49,7 +49,7 @@ export function prepareStatements(db: Database.Database) {
     markResolved: p("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?"),
     dueJobs: db.prepare<[{ now: number; limit: number }], { id: number }>(
       `SELECT id FROM jobs WHERE run_at <= @now AND (lease_owner IS NULL OR lease_until <= @now)
-       ORDER BY created_at, id LIMIT @limit`,
+       ORDER BY priority, created_at, id LIMIT @limit`,
     ),
     leaseJob: p(`UPDATE jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?
        RETURNING id, incident_id, kind, attempts, run_at, created_at`),

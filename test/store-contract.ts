@@ -8,6 +8,7 @@ import type { Signal } from "../src/domain/types.js";
 import type { Store } from "../src/store/store.js";
 import { actionsContract } from "./store-contract-actions.js";
 import { budgetContract } from "./store-contract-budget.js";
+import { filterContract } from "./store-contract-filter.js";
 import {
   type ContractContext,
   diagnosis,
@@ -17,7 +18,6 @@ import {
   policyAt,
   T0,
 } from "./store-contract-fixtures.js";
-import { filterContract } from "./store-contract-filter.js";
 import { ingestContract } from "./store-contract-ingest.js";
 import { jobsContract } from "./store-contract-jobs.js";
 import { ledgerContract } from "./store-contract-ledger.js";

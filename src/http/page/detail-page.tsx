@@ -10,7 +10,6 @@ import { Layout } from "./layout.js";
 export interface DetailPageProps {
   incident: Incident;
   feedback: readonly DiagnosisFeedback[];
-  ack: { at: number; by: string | null } | null;
   /** What the last form did, shown once after its redirect. */
   notice: string | null;
   loggedIn: boolean;
@@ -99,7 +98,7 @@ function StateForms({ incident, acked }: { incident: Incident; acked: boolean })
 }
 
 /** The incident page. */
-export function DetailPage({ incident, feedback, ack, notice, loggedIn }: DetailPageProps) {
+export function DetailPage({ incident, feedback, notice, loggedIn }: DetailPageProps) {
   const title = incident.diagnosis?.title ?? incident.message.slice(0, 200);
   return (
     <Layout title={`#${incident.id} ${title}`} loggedIn={loggedIn}>
@@ -114,14 +113,14 @@ export function DetailPage({ incident, feedback, ack, notice, loggedIn }: Detail
           {notice}
         </p>
       ) : null}
-      <Facts incident={incident} ack={ack} />
+      <Facts incident={incident} />
       <h2 id="diagnosis">Diagnosis</h2>
       <DiagnosisSection diagnosis={incident.diagnosis} />
       <h2 id="verdict">Verdict</h2>
       <Verdicts feedback={feedback} />
       <VerdictForm incident={incident} />
       <h2 id="state">Acknowledge or resolve</h2>
-      <StateForms incident={incident} acked={ack !== null} />
+      <StateForms incident={incident} acked={incident.acknowledgedAt !== null} />
       <h2 id="deliveries">Deliveries</h2>
       <Deliveries incident={incident} />
       <h2 id="context">Context sent to the LLM</h2>

@@ -5,13 +5,7 @@ import { deliveryState, deliveryUrl, iso, percent, ratePerHour, usd, utc } from 
 const Time = ({ ms }: { ms: number }) => <time datetime={iso(ms)}>{utc(ms)}</time>;
 
 /** Counts, times and where the incident came from. */
-export function Facts({
-  incident: i,
-  ack,
-}: {
-  incident: Incident;
-  ack: { at: number; by: string | null } | null;
-}) {
+export function Facts({ incident: i }: { incident: Incident }) {
   const rate = ratePerHour(i.count, i.firstSeen, i.lastSeen);
   return (
     <dl class="facts">
@@ -22,16 +16,23 @@ export function Facts({
           <>
             {" "}
             since <Time ms={i.resolvedAt} />
+            {i.resolvedBy ? ` by ${i.resolvedBy}` : ""}
           </>
         ) : null}
-        {ack ? (
+        {i.acknowledgedAt !== null ? (
           <>
             {" "}
-            <span class="badge st-acked">acknowledged</span> <Time ms={ack.at} />
-            {ack.by ? ` by ${ack.by}` : ""}
+            <span class="badge st-acked">acknowledged</span> <Time ms={i.acknowledgedAt} />
+            {i.acknowledgedBy ? ` by ${i.acknowledgedBy}` : ""}
           </>
         ) : null}
       </dd>
+      {i.resolutionNote ? (
+        <>
+          <dt>Resolution note</dt>
+          <dd>{i.resolutionNote}</dd>
+        </>
+      ) : null}
       <dt>Severity</dt>
       <dd>
         <span class={`badge sev-${i.severity}`}>{i.severity}</span>

@@ -6,19 +6,19 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import {
-  feedbackInputSchema,
-  noteSchema,
-  reviewerSchema,
-  toFeedbackRecord,
-} from "../../report/feedback-input.js";
+import { feedbackInputSchema, toFeedbackRecord } from "../../report/feedback-input.js";
 import type { Store } from "../../store/store.js";
+import {
+  ackInputSchema,
+  incidentIdSchema,
+  resolveInputSchema,
+  toActionInput,
+} from "../incident-action-input.js";
 import { incidentsWithFeedback } from "../incident-feedback.js";
 import { filterInputShape, toIncidentFilter } from "../incident-filter-input.js";
 import { endSession, hasSession, type SessionOptions, startSession, tokenMatches } from "../session.js";
 import { pageAuth, safeNext, sameSiteForms } from "../web-auth.js";
 import { DetailPage } from "./detail-page.js";
-import { type IncidentStates, incidentAck } from "./incident-states.js";
 import { type FilterValues, ListPage } from "./list-page.js";
 import { LoginPage } from "./login-page.js";
 import { MessagePage } from "./message-page.js";
@@ -26,8 +26,6 @@ import { MessagePage } from "./message-page.js";
 /** What the page needs. */
 export interface PageDeps extends SessionOptions {
   store: Store;
-  /** Acknowledge and resolve (the store's methods). */
-  states: IncidentStates;
 }
 
 /** Incidents per page of the list. */
@@ -70,7 +68,7 @@ const textField = (body: Record<string, unknown>, name: string): string | undefi
 
 /** The page's routes, to mount at `/` (middleware is registered per path, never for the whole app). */
 export function pageRoutes(deps: PageDeps): Hono {
-  const { store, states, now } = deps;
+  const { store, now } = deps;
   const loggedIn = deps.token !== null;
   const app = new Hono();
   const auth = pageAuth(deps);
@@ -90,7 +88,7 @@ export function pageRoutes(deps: PageDeps): Hono {
     const values = c.req.query() as FilterValues & { before?: string };
     const parsed = pageQuerySchema.safeParse(values);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? "query")}: ${i.message}`);
       const props = { incidents: [], feedback: new Map(), values, olderHref: null, problems, loggedIn };
       return c.html(<ListPage {...props} />, 400);
     }
@@ -123,8 +121,7 @@ export function pageRoutes(deps: PageDeps): Hono {
       ]);
     const feedback = await store.listDiagnosisFeedback({ incidentIds: [incident.id] });
     const notice = NOTICES[c.req.query("done") ?? ""] ?? null;
-    const ack = incidentAck(incident);
-    return c.html(<DetailPage {...{ incident, feedback, ack, notice, loggedIn }} />);
+    return c.html(<DetailPage {...{ incident, feedback, notice, loggedIn }} />);
   });
 
   app.post("/incidents/:id/verdict", limit, async (c) => {
@@ -153,24 +150,24 @@ export function pageRoutes(deps: PageDeps): Hono {
 
   const stateForm = (action: "ack" | "resolve") =>
     app.post(`/incidents/:id/${action}`, limit, async (c) => {
-      const id = c.req.param("id");
+      const back = `/incidents/${encodeURIComponent(c.req.param("id"))}`;
+      const id = incidentIdSchema.safeParse(c.req.param("id"));
+      if (!id.success) return refuse(c, 404, "Incident not found", ["That is not an incident id."]);
       const body = await formBody(c);
-      const back = `/incidents/${encodeURIComponent(id)}`;
-      const parsed = stateFormSchema.safeParse({ note: textField(body, "note"), by: textField(body, "by") });
+      const fields = { note: textField(body, "note"), by: textField(body, "by") };
+      const parsed =
+        action === "ack" ? ackInputSchema.safeParse({ by: fields.by }) : resolveInputSchema.safeParse(fields);
       if (!parsed.success) {
         const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
         return refuse(c, 400, "Nothing changed", lines, back);
       }
-      const { note, by } = parsed.data;
-      const at = now();
+      const input = toActionInput(parsed.data, now());
       const outcome =
         action === "ack"
-          ? await states.ackIncident(id, { at, ...(by ? { by } : {}) })
-          : await states.resolveIncident(id, { at, ...(note ? { note } : {}), ...(by ? { by } : {}) });
+          ? await store.ackIncident(id.data, input)
+          : await store.resolveIncident(id.data, input);
       if (outcome === "not-found")
-        return refuse(c, 404, "Incident not found", [
-          `There is no incident ${JSON.stringify(id.slice(0, 40))}.`,
-        ]);
+        return refuse(c, 404, "Incident not found", [`There is no incident ${id.data}.`]);
       return c.redirect(`${back}?done=${outcome}#state`, 303);
     });
   stateForm("ack");
@@ -196,5 +193,3 @@ export function pageRoutes(deps: PageDeps): Hono {
   });
   return app;
 }
-
-const stateFormSchema = z.object({ note: noteSchema.optional(), by: reviewerSchema.optional() });

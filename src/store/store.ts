@@ -3,8 +3,8 @@
  * PostgreSQL (shared by replicas) are interchangeable. Atomicity lives here, not in callers.
  */
 import type { ContextBundle, Diagnosis, Incident, Signal } from "../domain/types.js";
-import type { IncidentFilter } from "./incident-filter.js";
 import type { IncidentActions } from "./incident-actions.js";
+import type { IncidentFilter } from "./incident-filter.js";
 
 export type { AckInput, Acknowledgement, IncidentActions, ResolveInput } from "./incident-actions.js";
 

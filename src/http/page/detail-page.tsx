@@ -35,31 +35,34 @@ function Verdicts({ feedback }: { feedback: readonly DiagnosisFeedback[] }) {
 
 function VerdictForm({ incident }: { incident: Incident }) {
   if (!incident.diagnosis) return <p class="muted">A verdict can be given once the incident is diagnosed.</p>;
+  // One click: each answer is its own submit button; the note and the name are optional extras.
   return (
     <form class="stack" method="post" action={`/incidents/${encodeURIComponent(incident.id)}/verdict`}>
       <fieldset>
         <legend>Was this diagnosis right?</legend>
-        <label>
-          <input type="radio" name="verdict" value="correct" required /> Correct
-        </label>
-        <label>
-          <input type="radio" name="verdict" value="partial" /> Partly
-        </label>
-        <label>
-          <input type="radio" name="verdict" value="wrong" /> Wrong
-        </label>
+        <div class="verdicts">
+          <button type="submit" name="verdict" value="correct">
+            Correct
+          </button>
+          <button type="submit" name="verdict" value="partial" class="secondary">
+            Partly right
+          </button>
+          <button type="submit" name="verdict" value="wrong" class="secondary">
+            Wrong
+          </button>
+        </div>
       </fieldset>
-      <label>
-        Note (optional)
-        <textarea name="note" maxlength={2000} />
-      </label>
-      <label>
-        Your name (optional; a later verdict under the same name replaces it)
-        <input name="by" maxlength={100} autocomplete="name" />
-      </label>
-      <div>
-        <button type="submit">Save verdict</button>
-      </div>
+      <details>
+        <summary>Add a note or your name (optional)</summary>
+        <label>
+          Note
+          <textarea name="note" maxlength={2000} />
+        </label>
+        <label>
+          Your name (a later verdict under the same name replaces it)
+          <input name="by" maxlength={100} autocomplete="name" />
+        </label>
+      </details>
     </form>
   );
 }

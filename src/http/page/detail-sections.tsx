@@ -43,7 +43,15 @@ export function Facts({ incident: i }: { incident: Incident }) {
       <dd>{i.target}</dd>
       <dt>Occurrences</dt>
       <dd>
-        {i.count} between <Time ms={i.firstSeen} /> and <Time ms={i.lastSeen} />
+        {i.firstSeen === i.lastSeen ? (
+          <>
+            {i.count} at <Time ms={i.firstSeen} />
+          </>
+        ) : (
+          <>
+            {i.count} between <Time ms={i.firstSeen} /> and <Time ms={i.lastSeen} />
+          </>
+        )}
         {rate !== null ? ` (about ${rate} per hour)` : ""}
       </dd>
       <dt>Detected</dt>

@@ -43,8 +43,9 @@ pre { background: var(--soft); border: 1px solid var(--line); padding: 8px; over
   overflow-wrap: anywhere; font-size: 0.85rem; max-height: 28em; }
 details { margin: 6px 0; } summary { cursor: pointer; min-height: 32px; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; }
-fieldset label { display: inline-flex; align-items: center; gap: 6px; margin-right: 16px; min-height: 44px; }
-fieldset input[type=radio] { min-height: auto; width: 20px; height: 20px; }
+.verdicts { display: flex; flex-wrap: wrap; gap: 10px; }
+form.stack details label { margin-top: 8px; }
+form.filters a { align-self: center; }
 .actions { display: flex; flex-wrap: wrap; gap: 16px; }
 .actions form { flex: 1 1 280px; border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
 form.stack { display: flex; flex-direction: column; gap: 10px; }

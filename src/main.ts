@@ -124,6 +124,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     }
   }
   if (sinks.length === 0) log.warn("no sink is enabled: incidents are stored but announced nowhere");
+  // 👍/👎 on the GitHub issues ai-monitor opened count as verdicts (`feedback.githubReactionPoll`).
+  const reactions = config.sinks.github.token
+    ? (await import("./sinks/github/reaction-wiring.js")).reactionPollerFromConfig(config, {
+        store,
+        log,
+        now,
+      })
+    : null;
 
   let worker: Worker | null = null;
   const intake = createIntake({
@@ -165,9 +173,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks,
     log,
     now,
-    startBackground: () => startBackground(),
+    startBackground: () => {
+      startBackground();
+      reactions?.start();
+    },
     async close() {
       stopBackground();
+      reactions?.stop();
       await built.stop();
       await jsonl?.close();
       await store.close();

@@ -186,6 +186,16 @@ describe("the forms", () => {
     expect(html).toContain("Verdict saved");
     expect(html).toContain("<strong>partial</strong> by ana");
     expect(await (await get("/")).text()).toContain("1 partial");
+    // A 👍 on the GitHub issue, as the reaction poller stores it, shows beside the page's verdicts.
+    await store.saveDiagnosisFeedback({
+      incidentId: ids.one,
+      reviewer: "github:octocat",
+      verdict: "correct",
+      note: null,
+      at: T0,
+    });
+    expect(await (await get(`/incidents/${ids.one}`)).text()).toContain("by octocat (GitHub reaction)");
+    expect(await (await get("/")).text()).toContain("1 correct, 1 partial");
   });
 
   it("refuses a bad verdict (400 naming the field), an undiagnosed (409) or unknown (404) incident", async () => {

@@ -3,12 +3,13 @@
  * Entry point: parses argv and calls the commands; nothing else lives here. Each command's module is
  * imported only when that command runs: a cron `scan` must not pay for hono, the Anthropic SDK or eval.
  */
-import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { startServe } from "./commands/serve.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { describeFatal, EXIT } from "./fatal.js";
+import { filterInputShape, toIncidentFilter } from "./http/incident-filter-input.js";
 import { chooseLogFormat, createLogger, logFormatFlag } from "./log.js";
+import { packageVersion } from "./version.js";
 
 const tty = { out: process.stdout.isTTY === true, err: process.stderr.isTTY === true };
 const log = createLogger({
@@ -16,9 +17,6 @@ const log = createLogger({
   colour: tty.err && !process.env.NO_COLOR,
 });
 const io = { log, out: process.stdout, colour: tty.out && !process.env.NO_COLOR };
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
 
 /** Load config or exit 2 with every problem listed. */
 function configOrExit(file: string | undefined, overrides: Record<string, unknown> = {}) {
@@ -55,9 +53,18 @@ function ratio(value: string): number {
   return n;
 }
 
+/** Commander parser for one filter flag of `incidents`, checked by the same schema as the API's query. */
+function filterFlag<K extends keyof typeof filterInputShape>(key: K) {
+  return (value: string) => {
+    const parsed = filterInputShape[key].safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "invalid value");
+    return parsed.data;
+  };
+}
+
 const program = new Command("ai-monitor")
   .description("Turns a Rust server's tracing ERROR logs into diagnosed, deduplicated incidents.")
-  .version(version, "-V, --version", "print the version")
+  .version(packageVersion(), "-V, --version", "print the version")
   .addOption(
     new Option(
       "--log-format <format>",
@@ -142,12 +149,34 @@ program
   .option("-c, --config <file>", "YAML configuration file")
   .option("--json", "print JSON (the /api/incidents shape)", false)
   .addOption(new Option("--limit <n>", "how many (1-500)").default(20).argParser(positiveInt))
+  .addOption(new Option("--status <status>", "open or resolved").argParser(filterFlag("status")))
+  .addOption(
+    new Option("--severity <list>", "critical, high, medium, low; several comma-separated").argParser(
+      filterFlag("severity"),
+    ),
+  )
+  .addOption(
+    new Option("--code <error-code>", "exact error code, e.g. DB_TIMEOUT").argParser(filterFlag("code")),
+  )
+  .addOption(
+    new Option("--since <time>", "seen at or after: an age (30m, 24h, 7d) or an ISO date").argParser(
+      filterFlag("since"),
+    ),
+  )
+  .addOption(
+    new Option("--until <time>", "first seen before: an age or an ISO date").argParser(filterFlag("until")),
+  )
   .action(async (opts) => {
     const config = configOrExit(opts.config);
     const { runIncidents } = await import("./commands/incidents.js");
+    const { status, severity, code, since, until } = opts;
     await runIncidents(
       config,
-      { json: opts.json, limit: opts.limit },
+      {
+        json: opts.json,
+        limit: opts.limit,
+        filter: toIncidentFilter({ status, severity, code, since, until }, Date.now()),
+      },
       { log, write: (t) => process.stdout.write(t) },
     );
   });

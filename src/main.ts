@@ -151,6 +151,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     metrics,
     sinks.map((s) => s.name),
   );
+  // 👍/👎 on the GitHub issues ai-monitor opened count as verdicts (`feedback.githubReactionPoll`).
+  const reactions = config.sinks.github.token
+    ? (await import("./sinks/github/reaction-wiring.js")).reactionPollerFromConfig(config, {
+        store,
+        log,
+        now,
+      })
+    : null;
 
   let worker: Worker | null = null;
   const intake = createIntake({
@@ -193,9 +201,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks,
     log,
     now,
-    startBackground: () => startBackground(),
+    startBackground: () => {
+      startBackground();
+      reactions?.start();
+    },
     async close() {
       stopBackground();
+      reactions?.stop();
       await built.stop();
       await jsonl?.close();
       await store.close();

@@ -8,6 +8,7 @@ import type { Signal } from "../src/domain/types.js";
 import type { Store } from "../src/store/store.js";
 import { actionsContract } from "./store-contract-actions.js";
 import { budgetContract } from "./store-contract-budget.js";
+import { filterContract } from "./store-contract-filter.js";
 import {
   type ContractContext,
   diagnosis,
@@ -138,6 +139,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHar
     ledgerContract(context);
     reportContract(context);
     budgetContract(context);
+    filterContract(context);
     actionsContract(context);
   });
 }

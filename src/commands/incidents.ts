@@ -5,6 +5,7 @@ import { incidentsWithFeedback } from "../http/incident-feedback.js";
 import type { Logger } from "../log.js";
 import { openStore } from "../main.js";
 import { plainText } from "../sinks/console-card.js";
+import type { IncidentFilter } from "../store/incident-filter.js";
 
 const MARKS: Record<DeliveryState, string> = { sent: "✓", pending: "…", sending: "…", failed: "✗" };
 /** Sinks whose reference is an issue or PR URL: its number says more than a tick. */
@@ -60,19 +61,22 @@ export function formatIncidentTable(incidents: Incident[]): string {
   return `${[line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
-/** Print the newest `limit` incidents. */
+/** Print the newest `limit` incidents matching `filter` (the flags `--status`, `--severity`, `--code`, `--since`, `--until`). */
 export async function runIncidents(
   config: Config,
-  options: { json: boolean; limit: number },
+  options: { json: boolean; limit: number; filter?: IncidentFilter },
   io: { log: Logger; write: (text: string) => void },
 ): Promise<void> {
   const store = await openStore(config, io.log, { existing: true });
   try {
-    const incidents = await store.listIncidents({ limit: options.limit });
+    const incidents = await store.listIncidents({ limit: options.limit, filter: options.filter ?? {} });
+    const filtered = Object.keys(options.filter ?? {}).length > 0;
     io.write(
       options.json
         ? `${JSON.stringify(await incidentsWithFeedback(store, incidents), null, 2)}\n`
-        : formatIncidentTable(incidents),
+        : incidents.length === 0 && filtered
+          ? "no incidents match these filters\n"
+          : formatIncidentTable(incidents),
     );
   } finally {
     await store.close();

@@ -6,6 +6,7 @@ import { DISPATCH_ENV_KEYS } from "./dispatch-section.js";
 /** Variable -> dotted config path. */
 export const ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_LISTEN: "listen",
+  AI_MONITOR_PUBLIC_URL: "publicUrl",
   AI_MONITOR_DB: "store.sqlitePath",
   DATABASE_URL: "store.databaseUrl",
   AI_MONITOR_WATCH: "watch.paths",

@@ -20,6 +20,14 @@ const level = z
 export const configSchema = z
   .object({
     listen: listen.default("127.0.0.1:9095"),
+    /** Where people reach ai-monitor's page (behind a proxy); alerts link to incidents there. */
+    publicUrl: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, "must start with http:// or https://")
+      .transform((url) => url.replace(/\/+$/, ""))
+      .nullable()
+      .default(null),
     store: z
       .object({
         sqlitePath: z.string().min(1).default("./data/ai-monitor.db"),
@@ -129,6 +137,13 @@ export const configSchema = z
       .prefault({}),
     context: contextSection,
     dispatch: dispatchSection,
+    feedback: z
+      .object({
+        /** How often 👍/👎 reactions on the GitHub issues ai-monitor opened are read as verdicts; 0 turns it off. */
+        githubReactionPoll: duration("5m"),
+      })
+      .strict()
+      .prefault({}),
     repoPath: z.string().nullable().default(null),
     autofix: z.boolean().default(false),
     autofixOptions: autofixSection,

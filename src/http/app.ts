@@ -28,6 +28,8 @@ import { incidentActionRoutes } from "./incident-action-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
 import { httpMetrics, zeroRouteSeries } from "./metrics-middleware.js";
+import { pageRoutes } from "./page/page-routes.js";
+import { apiAuth } from "./web-auth.js";
 
 /** Everything the HTTP app needs, passed in (no globals). */
 export interface AppDeps {
@@ -62,11 +64,14 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(body, 200, { "Content-Type": metrics.registry.contentType });
   });
   const auth = bearerAuth(config.webhook.token);
-  // Incidents hold log text, diagnoses and links: with a token set, reading them needs it too.
-  app.use("/api/*", auth);
-  app.route("/api/incidents", incidentsRoutes({ store }));
+  const session = { token: config.webhook.token, now: deps.now, publicUrl: config.publicUrl };
+  // Incidents hold log text, diagnoses and links: with a token set, reading them needs it (or a page session).
+  app.use("/api/*", apiAuth(session));
+  app.route("/api/incidents", incidentsRoutes({ store, now: deps.now }));
   app.route("/api/incidents", feedbackRoutes({ store, now: deps.now }));
   app.route("/api/incidents", incidentActionRoutes({ store, now: deps.now }));
+
+  app.route("/", pageRoutes({ ...session, store }));
 
   const limit = bodyLimit({
     maxSize: config.webhook.bodyLimitBytes,

@@ -15,24 +15,34 @@ export const ANONYMOUS_REVIEWER = "anonymous";
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const noControl = (s: string) => !CONTROL.test(s);
 
-/** The body of `POST /api/incidents/:id/feedback`; the CLI checks its flags with it too. */
+/** Reviewers named `github:LOGIN` are GitHub users whose issue reaction was read as their verdict. */
+export const GITHUB_REVIEWER_PREFIX = "github:";
+
+/** A free-text note of up to 2,000 characters (verdicts, resolutions). */
+export const noteSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(noControl, "must not contain control characters");
+
+/** Who did it: one line of up to 100 characters; `github:` names only come from GitHub reactions. */
+export const reviewerSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((s) => noControl(s) && !/[\t\n]/.test(s), "must be one line without control characters")
+  .refine(
+    (s) => !s.toLowerCase().startsWith(GITHUB_REVIEWER_PREFIX),
+    "names starting with github: are kept for GitHub reactions",
+  );
+
+/** The body of `POST /api/incidents/:id/feedback`; the CLI and the page check their input with it too. */
 export const feedbackInputSchema = z
   .object({
     verdict: z.enum(VERDICTS),
-    note: z
-      .string()
-      .trim()
-      .max(2000)
-      .refine(noControl, "must not contain control characters")
-      .nullable()
-      .optional(),
-    by: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .refine((s) => noControl(s) && !/[\t\n]/.test(s), "must be one line without control characters")
-      .optional(),
+    note: noteSchema.nullable().optional(),
+    by: reviewerSchema.optional(),
   })
   .strict();
 

@@ -35,13 +35,15 @@ function accuracyLines(a: AccuracyIndicator): string[] {
   if (a.accuracy === null) {
     return [
       head,
-      `  no feedback yet (0 of ${a.diagnosed} diagnosed incidents reviewed): ai-monitor feedback <id> correct|partial|wrong`,
+      `  no feedback yet (0 of ${a.diagnosed} diagnosed incidents reviewed): give a verdict on the incidents page, react 👍/👎 on the GitHub issue, or ai-monitor feedback <id> correct|partial|wrong`,
     ];
   }
   const { correct, partial, wrong } = a.verdicts;
+  const { people, githubReactions } = a.verdictSources;
   return [
     head,
     `  ${pct(a.accuracy)} correct over ${a.reviewed} reviewed incidents (${pct(a.reviewedShare ?? 0)} of ${a.diagnosed} diagnosed); verdicts: ${correct} correct, ${partial} partial, ${wrong} wrong`,
+    `  verdicts given: ${people} on the page, the API or the CLI, ${githubReactions} as 👍/👎 reactions on GitHub issues`,
     ...a.byDiagnoser.map((d) => `    ${plainText(d.by, 40)}: ${pct(d.accuracy)} of ${d.reviewed}`),
   ];
 }

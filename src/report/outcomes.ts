@@ -4,6 +4,7 @@
  */
 import type { Incident } from "../domain/types.js";
 import type { AutofixPrRecord, DiagnosisFeedback, FeedbackVerdict } from "../store/store.js";
+import { GITHUB_REVIEWER_PREFIX } from "./feedback-input.js";
 import { above, below, type IndicatorStatus, SEED_TARGETS } from "./targets.js";
 
 /** Accuracy of one diagnoser (`offline`, a model name). */
@@ -24,6 +25,8 @@ export interface AccuracyIndicator {
   /** reviewed / diagnosed, null without diagnosed incidents. */
   reviewedShare: number | null;
   verdicts: Record<FeedbackVerdict, number>;
+  /** Where the counted verdicts came from: the page, the API and the CLI, or 👍/👎 reactions on GitHub issues. */
+  verdictSources: { people: number; githubReactions: number };
   byDiagnoser: DiagnoserAccuracy[];
 }
 
@@ -37,10 +40,12 @@ export function accuracyIndicator(
 ): AccuracyIndicator {
   const diagnosed = new Map(incidents.filter((i) => i.diagnosis).map((i) => [i.id, i.diagnosis!.by]));
   const verdicts: Record<FeedbackVerdict, number> = { correct: 0, partial: 0, wrong: 0 };
+  const verdictSources = { people: 0, githubReactions: 0 };
   const perIncident = new Map<string, { correct: number; total: number }>();
   for (const f of feedback) {
     if (!diagnosed.has(f.incidentId)) continue;
     verdicts[f.verdict]++;
+    verdictSources[f.reviewer.startsWith(GITHUB_REVIEWER_PREFIX) ? "githubReactions" : "people"]++;
     const tally = perIncident.get(f.incidentId) ?? { correct: 0, total: 0 };
     tally.total++;
     if (f.verdict === "correct") tally.correct++;
@@ -62,6 +67,7 @@ export function accuracyIndicator(
     reviewed: all.length,
     reviewedShare: diagnosed.size === 0 ? null : all.length / diagnosed.size,
     verdicts,
+    verdictSources,
     byDiagnoser: [...scores]
       .map(([by, xs]) => ({ by, reviewed: xs.length, accuracy: mean(xs) }))
       .sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0)),

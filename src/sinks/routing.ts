@@ -5,6 +5,7 @@
 
 import type { DispatchSection, RouteRule } from "../config/dispatch-section.js";
 import type { Config } from "../config/schema.js";
+import { incidentPageUrl } from "../domain/incident-page.js";
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import { createDiscordSink } from "./discord/discord-sink.js";
@@ -36,6 +37,8 @@ export interface DispatchConfig {
   sinks: Pick<Config["sinks"], "discord" | "github">;
   dispatch: DispatchSection;
   loki?: { selector?: string | null };
+  /** Where people open ai-monitor's page: alerts link to each incident there. */
+  publicUrl?: string | null;
 }
 
 /** What the dispatch sinks need from the process. */
@@ -67,6 +70,7 @@ export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps
     print: deps.print,
     dryRun: dispatch.dryRun,
     grafanaExploreUrl,
+    incidentPageUrl: (incident: Incident) => incidentPageUrl(config.publicUrl, incident.id),
   };
   const sinks: Sink[] = [];
 

@@ -4,6 +4,7 @@
  */
 import type { ContextBundle, Diagnosis, Incident, Signal } from "../domain/types.js";
 import type { IncidentActions } from "./incident-actions.js";
+import type { IncidentFilter } from "./incident-filter.js";
 
 export type { AckInput, Acknowledgement, IncidentActions, ResolveInput } from "./incident-actions.js";
 
@@ -68,6 +69,8 @@ export interface ListOptions {
   limit: number;
   /** Only incidents with id lower than this (keyset pagination). */
   beforeId?: string;
+  /** Only incidents matching this (status, severities, error code, time). */
+  filter?: IncidentFilter;
 }
 
 /** One LLM call's usage and cost, for budgets and `ai-monitor cost`. */

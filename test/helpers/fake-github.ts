@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createFakePulls, type FakePull } from "./autofix-fake-pulls.js";
 import * as wire from "./fake-github-http.js";
+import { createFakeReactions, type ReactionContent } from "./fake-github-reactions.js";
 import { applyIssueUpdate, checkComment, checkIssueUpdate, filterIssues } from "./fake-github-rules.js";
 import {
   BOT,
@@ -60,6 +61,14 @@ export interface FakeGithub {
   humanComment(n: number, body: string): void;
   /** A human adds a label to issue `n`. */
   humanLabel(n: number, name: string): void;
+  /** GitHub user `login` reacts to issue `n` (`type` "Bot" for an app), or takes the reaction back. */
+  humanReact(
+    n: number,
+    login: string,
+    content: ReactionContent,
+    options?: { at?: Date; type?: string },
+  ): void;
+  humanUnreact(n: number, login: string, content: ReactionContent): void;
   close(): Promise<void>;
 }
 
@@ -88,6 +97,7 @@ export async function startFakeGithub(
   const html = `https://github.example/${repository}`;
 
   const page = <T>(items: T[], url: URL, res: ServerResponse) => wire.sendPage(items, url, res, base);
+  const reactions = createFakeReactions({ page });
   const pulls = createFakePulls({
     repository,
     htmlRepo: html,
@@ -121,7 +131,7 @@ export async function startFakeGithub(
       return wire.send(res, failure.status, { message: failure.message ?? "Server Error" }, failure.headers);
     const pullStatus = await pulls.handle(req.method ?? "GET", path, url, body, res);
     if (pullStatus !== null) return pullStatus;
-    const m = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+))?(\/comments)?$/.exec(path);
+    const m = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+))?(\/comments|\/reactions)?$/.exec(path);
     if (!m || m[1] !== repository)
       return wire.send(res, 404, { message: "Not Found", documentation_url: "" });
     const number = m[2] ? Number(m[2]) : null;
@@ -129,6 +139,9 @@ export async function startFakeGithub(
     if (number !== null && !issue)
       return wire.send(res, 404, { message: "Not Found", documentation_url: "" });
 
+    const reacted = reactions.handle(req.method ?? "GET", issue, m[3], url, res);
+    if (reacted !== null) return reacted;
+    if (m[3] === "/reactions") return wire.send(res, 404, { message: "Not Found", documentation_url: "" });
     if (!m[3] && number === null && req.method === "GET") {
       const list = filterIssues(issues, url.searchParams);
       return page(list, url, res);
@@ -233,6 +246,9 @@ export async function startFakeGithub(
     humanLabel(n, name) {
       issueNo(n).labels.push(label(name));
     },
+    humanReact: (n, login, content, more) =>
+      reactions.react(issueNo(n), login, content, more?.at, more?.type),
+    humanUnreact: (n, login, content) => reactions.unreact(issueNo(n), login, content),
     close: () => closeServer(server),
   };
 }

@@ -22,6 +22,8 @@ export interface DiscordSinkOptions {
   now: () => number;
   /** Grafana Explore link for an incident's logs (see grafana-explore.ts); none when omitted. */
   grafanaExploreUrl?: (incident: Incident) => string | null;
+  /** The incident's page on ai-monitor (publicUrl), linked for a verdict; none when omitted. */
+  incidentPageUrl?: (incident: Incident) => string | null;
   /** Print payloads instead of sending them. */
   dryRun?: boolean;
   /** Where dry-run payloads go (stdout in the CLI); the logger when omitted. */
@@ -48,6 +50,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
   const render = (incident: Incident): DiscordMessage =>
     buildDiscordMessage(incident, {
       exploreUrl: options.grafanaExploreUrl?.(incident) ?? null,
+      pageUrl: options.incidentPageUrl?.(incident) ?? null,
       username: options.username,
     });
 

@@ -5,6 +5,7 @@
  * Every text from the incident is untrusted and goes through safe-text; the message is then fitted to the limits.
  * @see https://discord.com/developers/docs/resources/message#embed-object
  */
+import { VERDICT_PROMPT } from "../../domain/incident-page.js";
 import type { Incident, Severity } from "../../domain/types.js";
 import { codePointLength, truncateCodePoints } from "../truncate.js";
 import {
@@ -36,6 +37,8 @@ export interface AlertLink {
 export interface DiscordPayloadOptions {
   /** Grafana Explore link for the incident's logs, when Grafana is configured. */
   exploreUrl: string | null;
+  /** The incident's page on ai-monitor (publicUrl), where a verdict takes one click. */
+  pageUrl?: string | null;
   username?: string;
 }
 
@@ -142,8 +145,10 @@ function describe(incident: Incident): string {
 export function buildDiscordMessage(incident: Incident, options: DiscordPayloadOptions): DiscordMessage {
   const resolved = incident.status === "resolved";
   const code = incident.errorCode ?? "NO_CODE";
-  const links = incidentLinks(incident, options.exploreUrl);
   const d = incident.diagnosis;
+  const links = incidentLinks(incident, options.exploreUrl);
+  if (isHttpUrl(options.pageUrl))
+    links.unshift({ label: d && !resolved ? VERDICT_PROMPT : "Incident page", url: options.pageUrl });
   // Titles are plain: escapes would show as backslashes there, and defang already breaks mentions and links.
   const title = `${resolved ? "✅ RESOLVED · " : ""}[${discordPlain(code)}] ${discordPlain(incident.message)}`;
   const confidence = d ? ` · ${discordPlain(d.by).slice(0, 60)} ${Math.round(d.confidence * 100)}%` : "";

@@ -43,6 +43,8 @@ export interface GithubSinkOptions
   log: Logger;
   now: () => number;
   grafanaExploreUrl?: (incident: Incident) => string | null;
+  /** The incident's page on ai-monitor (publicUrl), linked for a verdict; none when omitted. */
+  incidentPageUrl?: (incident: Incident) => string | null;
   dryRun?: boolean;
   print?: (text: string) => void;
   /** Close the issue as completed when its incident resolves (`dispatch.github.closeOnResolve`); default true. */
@@ -129,7 +131,7 @@ export function createGithubSink(options: GithubSinkOptions): Sink {
     }
     const created = await remote.create(
       issueTitle(incident),
-      issueBody(incident, exploreUrl),
+      issueBody(incident, exploreUrl, options.incidentPageUrl?.(incident) ?? null),
       issueLabels(incident),
     );
     log.info({ incident: incident.id, issue: created.number }, "issue created");
@@ -160,7 +162,7 @@ export function createGithubSink(options: GithubSinkOptions): Sink {
     }
     const labels = issueLabels(incident).join(", ");
     print(
-      `[dry-run] github issue in ${options.repository}\ntitle: ${issueTitle(incident)}\nlabels: ${labels}\n\n${issueBody(incident, exploreUrl)}\n`,
+      `[dry-run] github issue in ${options.repository}\ntitle: ${issueTitle(incident)}\nlabels: ${labels}\n\n${issueBody(incident, exploreUrl, options.incidentPageUrl?.(incident) ?? null)}\n`,
     );
   }
 

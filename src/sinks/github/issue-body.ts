@@ -4,6 +4,8 @@
  * a restart can find what it already created instead of creating it twice.
  * @see https://docs.github.com/en/rest/issues/issues#create-an-issue
  */
+
+import { VERDICT_PROMPT } from "../../domain/incident-page.js";
 import { redactFields } from "../../domain/redact.js";
 import type { Incident } from "../../domain/types.js";
 import { truncateCodePoints } from "../truncate.js";
@@ -102,6 +104,13 @@ function evidence(incident: Incident, budget: number): string {
   return parts.join("\n\n");
 }
 
+/** A verdict in one click on the page, or as a reaction on the issue itself (read by ai-monitor). */
+function verdictLine(incident: Incident, pageUrl: string | null): string | null {
+  if (!incident.diagnosis) return null;
+  const page = pageUrl ? `[${VERDICT_PROMPT}](${pageUrl}), or react` : "Was this diagnosis right? React";
+  return `**${page} 👍 or 👎 to this issue.**`;
+}
+
 function footer(incident: Incident, exploreUrl: string | null): string {
   const d = incident.diagnosis;
   const bits = [
@@ -119,11 +128,19 @@ function footer(incident: Incident, exploreUrl: string | null): string {
 }
 
 /** Pure: the issue body: markers, facts, diagnosis, recommendations, evidence in code blocks, links. */
-export function issueBody(incident: Incident, exploreUrl: string | null): string {
+export function issueBody(
+  incident: Incident,
+  exploreUrl: string | null,
+  pageUrl: string | null = null,
+): string {
   const head = [fingerprintMarker(incident.fingerprint), incidentMarker(incident.id), facts(incident)].join(
     "\n",
   );
-  const rest = [diagnosisSection(incident), footer(incident, exploreUrl)];
+  const verdict = verdictLine(incident, pageUrl);
+  const rest = [
+    verdict ? `${diagnosisSection(incident)}\n\n${verdict}` : diagnosisSection(incident),
+    footer(incident, exploreUrl),
+  ];
   const fixed = head.length + rest.join("\n\n").length + 8;
   const body = [head, rest[0], evidence(incident, MAX_BODY_CHARS - fixed), rest[1]].join("\n\n");
   return body.length <= MAX_BODY_CHARS ? body : `${body.slice(0, MAX_BODY_CHARS - 20)}\n\n_(truncated)_`;

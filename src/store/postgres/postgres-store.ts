@@ -20,6 +20,7 @@ import { reasonOf } from "./errors.js";
 import { createGroupIngest } from "./group-ingest.js";
 import { postgresIncidentActions } from "./incident-actions.js";
 import { ingestGroup } from "./ingest.js";
+import { listIncidentsQuery } from "./list-incidents.js";
 import { migrateDatabase, openDatabase } from "./open.js";
 import type { Db, Sql } from "./pool.js";
 import { postgresReportMethods } from "./report-facts.js";
@@ -199,13 +200,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const { rows } = await q<{ delivery_rows: string | null }>(SQL.getIncident, [key]);
       return rows[0] ? toIncident(rows[0], JSON.parse(rows[0].delivery_rows ?? "[]")) : null;
     },
-    async listIncidents({ limit, beforeId }) {
-      const before = beforeId === undefined ? Number.MAX_SAFE_INTEGER : parseId(beforeId);
-      const n = Math.max(0, Math.floor(limit));
-      if (before === null || n === 0) return [];
-      const { rows } = await q<{ delivery_rows: string | null }>(SQL.listIncidents, [before, n]);
-      return rows.map((row) => toIncident(row, JSON.parse(row.delivery_rows ?? "[]")));
-    },
+    listIncidents: (options) => listIncidentsQuery(q, options),
     ...postgresReportMethods(q),
     ...postgresIncidentActions(q, tx),
   };

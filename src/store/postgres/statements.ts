@@ -4,7 +4,7 @@
  */
 
 /** Deliveries of an incident as one JSON array (one statement: the incident and its outbox share a snapshot). */
-const DELIVERIES = `(SELECT json_agg(d ORDER BY d.sink COLLATE "C") FROM (
+export const DELIVERIES = `(SELECT json_agg(d ORDER BY d.sink COLLATE "C") FROM (
     SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = i.id
   ) d) AS delivery_rows`;
 
@@ -115,7 +115,6 @@ export const SQL = {
     last_error = CASE WHEN $9::boolean THEN deliveries.last_error ELSE excluded.last_error END`,
 
   getIncident: `SELECT i.*, ${DELIVERIES} FROM incidents i WHERE i.id = $1`,
-  listIncidents: `SELECT i.*, ${DELIVERIES} FROM incidents i WHERE i.id < $1 ORDER BY i.id DESC LIMIT $2`,
 
   insertLlmCall: `INSERT INTO llm_calls (incident_id, model, at, input_tokens, output_tokens, cache_write_tokens,
     cache_read_tokens, cost_usd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -13,6 +13,7 @@ import type { FileOffset, JobKind, ListOptions, LlmCall, Store } from "../store.
 import { bindBudgetOperations } from "./budget.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
+import { bindListIncidents } from "./list-incidents.js";
 import { migrate } from "./migrations.js";
 import { bindReportOperations } from "./report-facts.js";
 import { prepareStatements } from "./statements.js";
@@ -143,12 +144,7 @@ function bindOperations(db: Database.Database) {
       const row = id === null ? undefined : s.getIncident.get(id);
       return row ? toIncident(row, s.deliveries.all(id)) : null;
     }).deferred,
-    listIncidents: db.transaction(({ limit, beforeId }: ListOptions) => {
-      const before = beforeId === undefined ? Number.MAX_SAFE_INTEGER : parseId(beforeId);
-      if (before === null) return [];
-      const rows = s.listIncidents.all(before, Math.max(0, Math.floor(limit))) as { id: number }[];
-      return rows.map((row) => toIncident(row, s.deliveries.all(row.id)));
-    }).deferred,
+    listIncidents: db.transaction(bindListIncidents(db, s.deliveries)).deferred,
   };
 }
 

@@ -89,7 +89,6 @@ export function prepareStatements(db: Database.Database) {
     deliveries: p(
       "SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = ? ORDER BY sink",
     ),
-    listIncidents: p("SELECT * FROM incidents WHERE id < ? ORDER BY id DESC LIMIT ?"),
     saveContext: p("UPDATE incidents SET context = ? WHERE id = ?"),
     insertLlmCall:
       p(`INSERT INTO llm_calls (incident_id, model, at, input_tokens, output_tokens, cache_write_tokens,

@@ -1,0 +1,87 @@
+/**
+ * Browser sessions of the incidents page: after `POST /login` with the configured token, an HttpOnly,
+ * SameSite=Strict cookie signed with a key derived from that token (changing the token ends every session)
+ * carries its expiry time. Signing is Hono's (HMAC-SHA256); the expiry is checked here against `now()`.
+ */
+import { createHmac } from "node:crypto";
+import type { Context } from "hono";
+import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { bearerMatches } from "./auth.js";
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "ai_monitor_session";
+/** A session lasts one on-call shift. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** What sessions are checked against. */
+export interface SessionOptions {
+  /** The webhook token; null: no login (the page is then only served on loopback, as the API). */
+  token: string | null;
+  now: () => number;
+  /** Public URL of ai-monitor (behind a proxy): its origin counts as this site's origin too. */
+  publicUrl: string | null;
+}
+
+/** Pure: the cookie signing key for `token`, never the token itself. */
+export function sessionKey(token: string): string {
+  return createHmac("sha256", token).update("ai-monitor web session v1").digest("hex");
+}
+
+/** Pure: whether a typed-in token is the configured one (constant time, as the bearer check). */
+export function tokenMatches(given: string, token: string): boolean {
+  return bearerMatches(`Bearer ${given.trim()}`, token);
+}
+
+const overHttps = (c: Context) =>
+  new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.toLowerCase() === "https";
+
+/** Set a fresh session cookie on the answer. */
+export async function startSession(c: Context, options: SessionOptions & { token: string }): Promise<void> {
+  const expiresMs = options.now() + SESSION_TTL_MS;
+  await setSignedCookie(c, SESSION_COOKIE, String(expiresMs), sessionKey(options.token), {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: overHttps(c),
+    path: "/",
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  });
+}
+
+/** Clear the session cookie. */
+export function endSession(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Strict", secure: overHttps(c) });
+}
+
+/** Whether the request carries a session cookie that is signed with the current token and not expired. */
+export async function hasSession(c: Context, options: SessionOptions): Promise<boolean> {
+  if (options.token === null) return false;
+  const value = await getSignedCookie(c, sessionKey(options.token), SESSION_COOKIE);
+  if (typeof value !== "string" || !/^\d{1,16}$/.test(value)) return false;
+  const expiresMs = Number(value);
+  const now = options.now();
+  // A signed expiry further away than one TTL was not written by this code: refuse it as well.
+  return expiresMs > now && expiresMs <= now + SESSION_TTL_MS;
+}
+
+const originOf = (url: string | undefined | null): string | null => {
+  if (!url) return null;
+  try {
+    const origin = new URL(url).origin;
+    return origin === "null" ? null : origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Whether a state-changing request comes from this site: its Origin (or, without one, its Referer) is the
+ * request's own origin or the public URL's. A request that names neither is refused: browsers send Origin on
+ * every POST, so only a stripped or forged request lacks both.
+ */
+export function fromSameOrigin(c: Context, publicUrl: string | null): boolean {
+  const site = c.req.header("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return false;
+  const claimed = originOf(c.req.header("origin")) ?? originOf(c.req.header("referer"));
+  if (claimed === null) return false;
+  return claimed === new URL(c.req.url).origin || claimed === originOf(publicUrl);
+}

@@ -1,7 +1,7 @@
 /** Filtered, keyset-paged incident listing on SQLite: one prepared statement per filter shape, kept. */
 import type Database from "better-sqlite3";
 import type { Incident } from "../../domain/types.js";
-import { type IncidentFilter, incidentFilterSql } from "../incident-filter.js";
+import { incidentFilterSql } from "../incident-filter.js";
 import { parseId, toIncident } from "../rows.js";
 import type { ListOptions } from "../store.js";
 

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
 import { pruneCadence, tokensBefore } from "../prune.js";
 import { parseId, toIncident, toJob, toOffset } from "../rows.js";
-import type { FileOffset, JobKind, ListOptions, LlmCall, Store } from "../store.js";
+import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";

@@ -34,7 +34,6 @@ type Sync<K extends keyof Store> = {
 };
 type Call = (...args: unknown[]) => unknown;
 
-/** Options of the SQLite store. */
 export interface SqliteStoreOptions {
   /** Database file; its parent directory is created on init. ":memory:" works for throwaway stores. */
   path: string;

@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import {
   CHEAP_MODEL,
   DEFAULT_MODEL,
-  deprecatedModels,
+  DEPRECATED_MODELS,
   minCacheableTokens,
   modelWarnings,
 } from "./claude-models.js";
 
-describe("deprecatedModels", () => {
+describe("DEPRECATED_MODELS", () => {
   it("is the installed SDK's list (the one it warns from): after an SDK upgrade, copy its new list", () => {
     // Only this test reads the SDK's internal data file: src must not depend on its layout.
     const require = createRequire(import.meta.url);
@@ -17,8 +17,8 @@ describe("deprecatedModels", () => {
     const sdk = require(join(root, "internal", "data", "deprecated-models.js")) as {
       DEPRECATED_MODELS: Record<string, string>;
     };
-    expect(deprecatedModels()).toEqual(sdk.DEPRECATED_MODELS);
-    expect(deprecatedModels()["claude-sonnet-4-5"]).toBe("November 30th, 2026");
+    expect(DEPRECATED_MODELS).toEqual(sdk.DEPRECATED_MODELS);
+    expect(DEPRECATED_MODELS["claude-sonnet-4-5"]).toBe("November 30th, 2026");
   });
 });
 

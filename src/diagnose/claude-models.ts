@@ -13,18 +13,13 @@ export const CHEAP_MODEL = "claude-haiku-5-5";
  * its list internal, so this is a copy; claude-models.test.ts compares it with the installed SDK's, so an
  * upgrade that changes the list fails the tests instead of drifting.
  */
-const DEPRECATED_MODELS: Readonly<Record<string, string>> = {
+export const DEPRECATED_MODELS: Readonly<Record<string, string>> = {
   "claude-mythos-preview": "June 30th, 2026",
   "claude-opus-4-5": "January 22nd, 2027",
   "claude-opus-4-5-20251101": "January 22nd, 2027",
   "claude-sonnet-4-5": "November 30th, 2026",
   "claude-sonnet-4-5-20250929": "November 30th, 2026",
 };
-
-/** Model -> end-of-life date of the deprecated models. */
-export function deprecatedModels(): Readonly<Record<string, string>> {
-  return DEPRECATED_MODELS;
-}
 
 /**
  * Minimum cacheable prompt length (tokens) per model family; shorter prefixes are silently not cached.
@@ -59,8 +54,7 @@ export function modelWarnings(
   options: { pricing?: Readonly<Record<string, Rates>>; systemPromptTokens?: number } = {},
 ): string[] {
   const warnings: string[] = [];
-  const deprecated = deprecatedModels();
-  const endOfLife = deprecated[model] ?? deprecated[baseModelId(model)];
+  const endOfLife = DEPRECATED_MODELS[model] ?? DEPRECATED_MODELS[baseModelId(model)];
   if (endOfLife) {
     warnings.push(
       `model '${model}' is deprecated and will reach end-of-life on ${endOfLife}: switch anthropic.model ` +

@@ -81,14 +81,13 @@ export function batchKeys(signals: readonly Signal[]): string[] {
 export function candidateRanges(signals: readonly Signal[], policy: IngestPolicy): CandidateRange[] {
   const ranges = new Map<string, CandidateRange>();
   for (const { fingerprint, timestampMs: t } of signals) {
-    const range = ranges.get(fingerprint);
     const { fromMs, toMs } = windowBounds(t, policy.windowMs);
-    ranges.set(
+    const range = ranges.get(fingerprint) ?? { fingerprint, fromMs, toMs };
+    ranges.set(fingerprint, {
       fingerprint,
-      range
-        ? { fingerprint, fromMs: Math.min(range.fromMs, fromMs), toMs: Math.max(range.toMs, toMs) }
-        : { fingerprint, fromMs, toMs },
-    );
+      fromMs: Math.min(range.fromMs, fromMs),
+      toMs: Math.max(range.toMs, toMs),
+    });
   }
   return [...ranges.values()];
 }

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { parseId } from "./rows.js";
 import type { AutofixPrRecord, DiagnosisFeedback, FeedbackQuery } from "./store.js";
 
-/** A row of `autofix_prs`. */
 const prRowSchema = z.object({
   url: z.string(),
   number: z.number().int(),
@@ -15,7 +14,6 @@ const prRowSchema = z.object({
   closed_at: z.number().nullable(),
 });
 
-/** A row of `diagnosis_feedback`. */
 const feedbackRowSchema = z.object({
   incident_id: z.number().int(),
   reviewer: z.string(),
@@ -24,7 +22,6 @@ const feedbackRowSchema = z.object({
   at: z.number(),
 });
 
-/** Map an `autofix_prs` row to the domain type. */
 export function toAutofixPr(row: unknown): AutofixPrRecord {
   const r = prRowSchema.parse(row);
   return {
@@ -39,7 +36,6 @@ export function toAutofixPr(row: unknown): AutofixPrRecord {
   };
 }
 
-/** Map a `diagnosis_feedback` row to the domain type. */
 export function toFeedback(row: unknown): DiagnosisFeedback {
   const r = feedbackRowSchema.parse(row);
   return {

@@ -86,14 +86,8 @@ export interface LlmCall {
 }
 
 /** Spend of one model since a point in time. */
-export interface LlmSpend {
-  model: string;
+export interface LlmSpend extends Omit<LlmCall, "incidentId" | "at"> {
   calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWriteTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
 }
 
 /** One spending ceiling: ledger spend at or after `sinceMs`, plus reservations held, stays within `limitUsd`. */

@@ -5,17 +5,7 @@
  * replicas receive the alert. The decisions are the shared ingest plan (ingest-plan.ts).
  */
 import type { Signal } from "../../domain/types.js";
-import {
-  batchKeys,
-  type Candidate,
-  candidateRanges,
-  type IngestReads,
-  type InsertedIncident,
-  newIncidentRow,
-  type PlannedInsert,
-  planIngest,
-  settlePlan,
-} from "../ingest-plan.js";
+import * as plan from "../ingest-plan.js";
 import type { IngestOutcome, IngestPolicy } from "../store.js";
 import type { IngestPart } from "./group-ingest.js";
 import { LOCK_NS, orderedLockKeys } from "./lock-keys.js";
@@ -27,19 +17,16 @@ import { saveOffset } from "./transactions.js";
  * Remember the batch's idempotency keys and fetch every fingerprint's candidates over the plan's ranges, in one
  * statement: what `planIngest` needs.
  */
-async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): Promise<IngestReads> {
-  const ranges = candidateRanges(signals, policy);
+async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): Promise<plan.IngestReads> {
+  const ranges = plan.candidateRanges(signals, policy);
   const names = ranges.map((r) => r.fingerprint);
   // Waits for a concurrent transaction inserting the same key, then skips it if that one committed.
-  const { rows } = await sql<Candidate & { fingerprint: string; key: string | null }>(SQL.keysAndCandidates, [
-    batchKeys(signals),
-    policy.now,
-    names,
-    ranges.map((r) => r.fromMs),
-    ranges.map((r) => r.toMs),
-  ]);
+  const { rows } = await sql<plan.Candidate & { fingerprint: string; key: string | null }>(
+    SQL.keysAndCandidates,
+    [plan.batchKeys(signals), policy.now, names, ranges.map((r) => r.fromMs), ranges.map((r) => r.toMs)],
+  );
   const freshKeys = new Set<string>();
-  const candidates = new Map<string, Candidate[]>(names.map((n) => [n, []]));
+  const candidates = new Map<string, plan.Candidate[]>(names.map((n) => [n, []]));
   // Candidates in id order: on equal firstSeen the older incident wins (pickWindow).
   for (const row of rows.sort((x, y) => (x.id ?? 0) - (y.id ?? 0))) {
     if (row.key !== null) freshKeys.add(row.key);
@@ -48,10 +35,10 @@ async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): P
   return { freshKeys, candidates };
 }
 
-async function insertIncident(sql: Sql, planned: PlannedInsert, policy: IngestPolicy) {
+async function insertIncident(sql: Sql, planned: plan.PlannedInsert, policy: IngestPolicy) {
   // $1..$16 in the row's own order; $17: enqueue its "incident" job too.
-  const values = [...Object.values(newIncidentRow(planned, policy.now)), !planned.backfill];
-  return (await sql<InsertedIncident>(SQL.insertIncident, values)).rows[0]!;
+  const values = [...Object.values(plan.newIncidentRow(planned, policy.now)), !planned.backfill];
+  return (await sql<plan.InsertedIncident>(SQL.insertIncident, values)).rows[0]!;
 }
 
 /**
@@ -79,11 +66,8 @@ async function ingestGroupTx(sql: Sql, parts: IngestPart[], host: string): Promi
   const [first] = parts;
   if (!first) return [];
   const now = Math.max(...parts.map((p) => p.policy.now));
-  const all = await dedupTx(
-    sql,
-    parts.flatMap((p) => p.signals),
-    { ...first.policy, now },
-  );
+  const signals = parts.flatMap((p) => p.signals);
+  const all = await dedupTx(sql, signals, { ...first.policy, now });
   let at = 0;
   const outcomes = parts.map((p) => {
     at += p.signals.length;
@@ -102,10 +86,10 @@ async function dedupTx(sql: Sql, batch: Signal[], policy: IngestPolicy): Promise
   );
   // The fingerprints are locked already (lockStatement, sent with BEGIN): this snapshot sees every
   // incident committed before, by any replica.
-  const plan = planIngest(signals, policy, await readForPlan(sql, signals, policy));
-  const inserted: InsertedIncident[] = [];
-  for (const ins of plan.inserts) inserted.push(await insertIncident(sql, ins, policy));
-  const { bumps, outcomes } = settlePlan(plan, inserted);
+  const decided = plan.planIngest(signals, policy, await readForPlan(sql, signals, policy));
+  const inserted: plan.InsertedIncident[] = [];
+  for (const ins of decided.inserts) inserted.push(await insertIncident(sql, ins, policy));
+  const { bumps, outcomes } = plan.settlePlan(decided, inserted);
   if (bumps.length > 0) {
     const { rows } = await sql<{ id: string }>(SQL.bumpIncidents, [
       bumps.map((b) => b.id),

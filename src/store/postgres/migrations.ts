@@ -154,7 +154,6 @@ export const MIGRATIONS: readonly Migration[] = [
   INCIDENT_ACTIONS_MIGRATION,
 ];
 
-/** How to migrate. */
 export interface MigrateOptions {
   appliedAtMs: number;
   /** Create this schema first when it does not exist (it must be the one the search_path names). */

@@ -27,7 +27,6 @@ import { postgresReportMethods } from "./report-facts.js";
 import { SQL } from "./statements.js";
 import { resolveTx, saveOffset, takeTokenTx } from "./transactions.js";
 
-/** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database[?options=...] */
   url: string;

@@ -8,7 +8,6 @@ export const DELIVERIES = `(SELECT json_agg(d ORDER BY d.sink COLLATE "C") FROM 
     SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = i.id
   ) d) AS delivery_rows`;
 
-/** Every statement, named by what it does. */
 export const SQL = {
   ping: "SELECT 1",
   lockOne: "SELECT pg_advisory_xact_lock($1::int, $2::int)",

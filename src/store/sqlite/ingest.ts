@@ -5,15 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import type { Signal } from "../../domain/types.js";
-import {
-  batchKeys,
-  candidateRanges,
-  type InsertedIncident,
-  newIncidentRow,
-  type PlannedInsert,
-  planIngest,
-  settlePlan,
-} from "../ingest-plan.js";
+import * as plan from "../ingest-plan.js";
 import { dedupKeysBefore } from "../prune.js";
 import type { FileOffset, IngestOutcome, IngestPolicy } from "../store.js";
 import type { prepareStatements } from "./statements.js";
@@ -35,8 +27,8 @@ export function bindIngestOperations(
     s.insertJob.run(id, "update", now, now);
   };
 
-  const insert = (planned: PlannedInsert, now: number): InsertedIncident => {
-    const incidentId = Number(s.insertIncident.run(newIncidentRow(planned, now)).lastInsertRowid);
+  const insert = (planned: plan.PlannedInsert, now: number): plan.InsertedIncident => {
+    const incidentId = Number(s.insertIncident.run(plan.newIncidentRow(planned, now)).lastInsertRowid);
     if (planned.backfill) return { incidentId, jobId: null };
     return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
@@ -45,18 +37,17 @@ export function bindIngestOperations(
     ingest: db.transaction(
       (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
         if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
-        const freshKeys = new Set(batchKeys(signals).filter((key) => !s.findKey.get(key)));
+        const freshKeys = new Set(plan.batchKeys(signals).filter((key) => !s.findKey.get(key)));
         for (const key of freshKeys) s.addKey.run(key, policy.now);
         const candidates = new Map(
-          candidateRanges(signals, policy).map((r) => [
-            r.fingerprint,
-            s.candidates.all(r.fingerprint, r.fromMs, r.toMs),
-          ]),
+          plan
+            .candidateRanges(signals, policy)
+            .map((r) => [r.fingerprint, s.candidates.all(r.fingerprint, r.fromMs, r.toMs)]),
         );
-        const plan = planIngest(signals, policy, { freshKeys, candidates });
-        const { bumps, outcomes } = settlePlan(
-          plan,
-          plan.inserts.map((ins) => insert(ins, policy.now)),
+        const decided = plan.planIngest(signals, policy, { freshKeys, candidates });
+        const { bumps, outcomes } = plan.settlePlan(
+          decided,
+          decided.inserts.map((ins) => insert(ins, policy.now)),
         );
         const reopened =
           bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));

@@ -40,7 +40,6 @@ export const REPORT_FACTS_MIGRATION: Migration = {
   `,
 };
 
-/** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
 import { pruneCadence, tokensBefore } from "../prune.js";
 import { parseId, toIncident, toJob, toOffset } from "../rows.js";
-import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
+import type { DeliveryPatch, FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
@@ -37,7 +37,6 @@ type Sync<K extends keyof Store> = {
 };
 type Call = (...args: unknown[]) => unknown;
 
-/** Options of the SQLite store. */
 export interface SqliteStoreOptions {
   /** Database file; its parent directory is created on init. ":memory:" works for throwaway stores. */
   path: string;
@@ -117,26 +116,19 @@ function bindOperations(db: Database.Database) {
       const id = requireIncident(incidentId);
       for (const sink of sinks) s.ensureDelivery.run(id, sink, now);
     }).immediate,
-    updateDelivery: db.transaction(
-      (
-        incidentId: string,
-        sink: string,
-        patch: { state: string; remoteRef?: string | null; lastError?: string | null; attempt?: boolean },
-        now: number,
-      ) => {
-        s.updateDelivery.run({
-          id: requireIncident(incidentId),
-          sink,
-          state: patch.state,
-          attempts: patch.attempt ? 1 : 0,
-          remoteRef: patch.remoteRef ?? null,
-          lastError: patch.lastError ?? null,
-          keepRef: patch.remoteRef === undefined ? 1 : 0,
-          keepError: patch.lastError === undefined ? 1 : 0,
-          now,
-        });
-      },
-    ).immediate,
+    updateDelivery: db.transaction((incidentId: string, sink: string, patch: DeliveryPatch, now: number) => {
+      s.updateDelivery.run({
+        id: requireIncident(incidentId),
+        sink,
+        state: patch.state,
+        attempts: patch.attempt ? 1 : 0,
+        remoteRef: patch.remoteRef ?? null,
+        lastError: patch.lastError ?? null,
+        keepRef: patch.remoteRef === undefined ? 1 : 0,
+        keepError: patch.lastError === undefined ? 1 : 0,
+        now,
+      });
+    }).immediate,
 
     // Deferred (read) transaction: the incident and its deliveries come from one snapshot.
     getIncident: db.transaction((incidentId: string) => {

@@ -57,7 +57,10 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     log.debug({ backend: store.kind, database: describeTarget(config.store.databaseUrl) }, "store ready");
     return store;
   }
-  const store = createSqliteStore({ path: config.store.sqlitePath });
+  const store = createSqliteStore({
+    path: config.store.sqlitePath,
+    synchronous: config.store.sqliteSynchronous,
+  });
   await store.init();
   log.debug({ backend: store.kind, path: config.store.sqlitePath }, "store ready");
   return store;

@@ -6,6 +6,7 @@ import type Database from "better-sqlite3";
 import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
 import { BatchWindows } from "../batch-windows.js";
+import type { IngestPart } from "../group-commit.js";
 import type { FileOffset, IngestOutcome, IngestPolicy } from "../store.js";
 import type { prepareStatements } from "./statements.js";
 
@@ -66,23 +67,28 @@ export function bindIngestOperations(db: Database.Database, s: ReturnType<typeof
     return { kind: "new", incidentId, jobId: String(job.lastInsertRowid) };
   };
 
+  const ingestPart = (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
+    if (policy.now - keysPrunedAt >= PRUNE_EVERY_MS) {
+      s.pruneKeys.run(policy.now - DAY_MS);
+      keysPrunedAt = policy.now;
+    }
+    const windows = new BatchWindows((fp, from, to) => s.candidates.all(fp, from, to), policy.windowMs);
+    const outcomes = signals.map((signal) => ingestOne(signal, policy, windows));
+    const bumps = windows.bumps();
+    const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
+    for (const bump of bumps) {
+      s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
+    }
+    for (const { id } of reopened) reopen(id, policy.now);
+    if (offset) s.upsertOffset.run({ ...offset });
+    return outcomes;
+  };
+
   return {
-    ingest: db.transaction((signals: Signal[], policy: IngestPolicy, offset?: FileOffset) => {
-      if (policy.now - keysPrunedAt >= PRUNE_EVERY_MS) {
-        s.pruneKeys.run(policy.now - DAY_MS);
-        keysPrunedAt = policy.now;
-      }
-      const windows = new BatchWindows((fp, from, to) => s.candidates.all(fp, from, to), policy.windowMs);
-      const outcomes = signals.map((signal) => ingestOne(signal, policy, windows));
-      const bumps = windows.bumps();
-      const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
-      for (const bump of bumps) {
-        s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
-      }
-      for (const { id } of reopened) reopen(id, policy.now);
-      if (offset) s.upsertOffset.run({ ...offset });
-      return outcomes;
-    }).immediate,
+    /** Several callers' ingests in one transaction and one commit (group commit), each as if run alone. */
+    ingestGroup: db.transaction((parts: IngestPart[]) =>
+      parts.map((part) => ingestPart(part.signals, part.policy, part.offset)),
+    ).immediate,
 
     resolve: db.transaction((fingerprint: string, resolvedAt: number, now: number): string | null => {
       // Same rule as PostgreSQL's resolveTx: a repeated resolution must not close older open incidents too.

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
+import { createGroupCommit } from "../group-commit.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIngestOperations } from "./ingest.js";
@@ -25,6 +26,33 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long to wait for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * SQLite's `synchronous` (default FULL): FULL flushes the WAL on every commit, so a stored signal (a 2xx, a
+   * committed file offset) survives a power loss or an OS crash; NORMAL survives only a process crash.
+   * @see https://www.sqlite.org/pragma.html#pragma_synchronous
+   */
+  synchronous?: SqliteSynchronous;
+}
+
+/** The durability levels offered (config `store.sqliteSynchronous`). */
+export const SQLITE_SYNCHRONOUS = ["FULL", "NORMAL", "EXTRA"] as const;
+/** One of SQLITE_SYNCHRONOUS. */
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
+
+// better-sqlite3 blocks the event loop while it commits: wait one turn, so requests already read from their
+// sockets join the group instead of each paying its own flush.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Open a connection with the store's settings: WAL, the chosen durability, foreign keys, a busy timeout. */
+export function openConnection(options: SqliteStoreOptions): Database.Database {
+  const db = new Database(options.path);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  db.pragma("journal_mode = WAL");
+  const synchronous = options.synchronous ?? "FULL";
+  if (!SQLITE_SYNCHRONOUS.includes(synchronous)) throw new Error(`unknown synchronous: ${synchronous}`);
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma("foreign_keys = ON");
+  return db;
 }
 
 /** The synchronous operations over one open database; the Store wraps them in promises. */
@@ -146,6 +174,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
     return ops;
   };
+  // Ingests arriving while one group is being stored share the next transaction (group commit).
+  const grouped = createGroupCommit((parts) => use().ingestGroup(parts), { defer: nextTurn });
 
   return {
     kind: "sqlite",
@@ -153,12 +183,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!db) {
         if (options.path !== ":memory:")
           fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-        db = new Database(options.path);
-        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-        // WAL + NORMAL: a commit survives a process kill -9 (only an OS crash may lose the last commits).
-        db.pragma("journal_mode = WAL");
-        db.pragma("synchronous = NORMAL");
-        db.pragma("foreign_keys = ON");
+        db = openConnection(options);
       }
       migrate(db, Date.now());
       ops ??= bindOperations(db);
@@ -169,7 +194,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       db = null;
     },
     ping: async () => use().ping(),
-    ingest: async (signals, policy, offset) => use().ingest(signals, policy, offset),
+    ingest: (signals, policy, offset) => grouped(signals, policy, offset),
     resolve: async (fingerprint, resolvedAt, now) => use().resolve(fingerprint, resolvedAt, now),
     getOffset: async (dev, ino) => use().getOffset(dev, ino),
     saveOffset: async (offset) => use().saveOffset(offset),

@@ -10,6 +10,7 @@ import type { ContextBundle } from "../../domain/types.js";
 import { createGroupCommit } from "../group-commit.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
+import { commitThenFlush } from "./durable-group.js";
 import { bindIngestOperations } from "./ingest.js";
 import { migrate } from "./migrations.js";
 import { bindReportOperations, reportStoreMethods } from "./report-facts.js";
@@ -174,8 +175,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
     return ops;
   };
-  // Ingests arriving while one group is being stored share the next transaction (group commit).
-  const grouped = createGroupCommit((parts) => use().ingestGroup(parts), { defer: nextTurn });
+  const synchronous = options.synchronous ?? "FULL";
+  // Ingests arriving while one group is being stored (and flushed) share the next transaction (group commit).
+  const grouped = createGroupCommit(
+    (parts) => {
+      const ops = use();
+      if (synchronous === "NORMAL" || options.path === ":memory:" || !db) return ops.ingestGroup(parts);
+      return commitThenFlush(db, `${db.name}-wal`, synchronous, () => ops.ingestGroup(parts));
+    },
+    { defer: nextTurn },
+  );
 
   return {
     kind: "sqlite",

@@ -47,19 +47,11 @@ async function withStore(fn: (store: ReturnType<typeof createSqliteStore>, file:
 }
 
 describe("sqlite store: durability", () => {
-  const pragma = (options: Partial<SqliteStoreOptions>) => {
-    const db = openConnection({ path: ":memory:", ...options });
-    try {
-      return db.pragma("synchronous", { simple: true });
-    } finally {
-      db.close();
-    }
-  };
-
-  it("flushes every commit (synchronous=FULL) unless told otherwise", () => {
-    expect(pragma({})).toBe(2);
-    expect(pragma({ synchronous: "NORMAL" })).toBe(1);
-    expect(pragma({ synchronous: "EXTRA" })).toBe(3);
+  it("runs WAL + NORMAL: ingests flush themselves; an unknown level is refused at start", async () => {
+    const db = openConnection({ path: ":memory:" });
+    expect(db.pragma("synchronous", { simple: true })).toBe(1);
+    db.close();
+    expect(() => createSqliteStore({ path: ":memory:", synchronous: "OFF" as "FULL" })).toThrow(/OFF/);
   });
 });
 

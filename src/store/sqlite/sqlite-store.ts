@@ -28,15 +28,18 @@ export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
   /**
-   * SQLite's `synchronous` (default FULL): FULL flushes the WAL on every commit, so a stored signal (a 2xx, a
-   * committed file offset) survives a power loss or an OS crash; NORMAL survives only a process crash.
+   * What an ingest promises (default FULL): its commit is flushed to disk before it is answered, so a 2xx or a
+   * stored file offset survives a power loss or an OS crash. NORMAL answers once committed (survives a crash
+   * of ai-monitor, not of the machine). Either way the connection runs WAL + NORMAL, SQLite's recommended
+   * pairing: the worker's own bookkeeping (jobs, deliveries) may lose its last steps to a power loss and redo
+   * them (a message may then be sent twice); no signal is lost.
    * @see https://www.sqlite.org/pragma.html#pragma_synchronous
    */
   synchronous?: SqliteSynchronous;
 }
 
-/** The durability levels offered (config `store.sqliteSynchronous`). */
-export const SQLITE_SYNCHRONOUS = ["FULL", "NORMAL", "EXTRA"] as const;
+/** The ingest durability levels offered (config `store.sqliteSynchronous`). */
+export const SQLITE_SYNCHRONOUS = ["FULL", "NORMAL"] as const;
 /** One of SQLITE_SYNCHRONOUS. */
 export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
@@ -44,14 +47,13 @@ export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 // sockets join the group instead of each paying its own flush.
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Open a connection with the store's settings: WAL, the chosen durability, foreign keys, a busy timeout. */
+/** Open a connection with the store's settings: WAL + NORMAL, foreign keys, a busy timeout. */
 export function openConnection(options: SqliteStoreOptions): Database.Database {
   const db = new Database(options.path);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   db.pragma("journal_mode = WAL");
-  const synchronous = options.synchronous ?? "FULL";
-  if (!SQLITE_SYNCHRONOUS.includes(synchronous)) throw new Error(`unknown synchronous: ${synchronous}`);
-  db.pragma(`synchronous = ${synchronous}`);
+  // Ingests flush themselves off the event loop (durable-group.ts); everything else commits unflushed.
+  db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   return db;
 }
@@ -176,12 +178,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return ops;
   };
   const synchronous = options.synchronous ?? "FULL";
+  if (!SQLITE_SYNCHRONOUS.includes(synchronous))
+    throw new Error(`unknown sqlite synchronous: ${synchronous}`);
   // Ingests arriving while one group is being stored (and flushed) share the next transaction (group commit).
   const grouped = createGroupCommit(
     (parts) => {
       const ops = use();
       if (synchronous === "NORMAL" || options.path === ":memory:" || !db) return ops.ingestGroup(parts);
-      return commitThenFlush(db, `${db.name}-wal`, synchronous, () => ops.ingestGroup(parts));
+      return commitThenFlush(`${db.name}-wal`, () => ops.ingestGroup(parts));
     },
     { defer: nextTurn },
   );

@@ -7,11 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  createSqliteStore,
-  openConnection,
-  type SqliteStoreOptions,
-} from "../src/store/sqlite/sqlite-store.js";
+import { createSqliteStore, openConnection } from "../src/store/sqlite/sqlite-store.js";
 import { makeSignal, policyAt, T0 } from "./store-contract-fixtures.js";
 
 const live = { ...policyAt(T0), maxAgeMs: Number.POSITIVE_INFINITY };

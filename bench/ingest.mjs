@@ -1,6 +1,9 @@
 // bench/ingest: time `ai-monitor scan` over a generated tracing-JSON log against `grep -c` over the same file.
 // Usage: npm run bench:ingest -- [--size-mib 1024] [--error-ratio 0.01] [--fingerprints 50] [--runs 3] [--keep]
+//        [--baseline DIR] [--synchronous FULL]
 // With several runs, grep and scan alternate over the same file (each scan on a fresh store): medians printed.
+// --baseline DIR: another build of ai-monitor (DIR/dist/cli.js, e.g. main's) scans the same file in the same
+// run, alternating with this one: a same-run A/B. --synchronous: the store's durability (store.sqliteSynchronous).
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +15,8 @@ const errorRatio = Number(flag("error-ratio", "0.01"));
 const fingerprints = Number(flag("fingerprints", "50"));
 const runs = Math.max(1, Number(flag("runs", "1")));
 const keep = process.argv.includes("--keep");
+const baseline = flag("baseline", null);
+const synchronous = flag("synchronous", "FULL");
 
 const dir = await mkdtemp(join(tmpdir(), "ai-monitor-bench-ingest-"));
 const logFile = join(dir, "server.log");
@@ -51,18 +56,28 @@ const bytes = (await stat(logFile)).size;
 const config = join(dir, "bench.yaml");
 await writeFile(
   config,
-  `store:\n  sqlitePath: ${join(dir, "bench.db")}\nsinks:\n  console: false\n  jsonl: ${join(dir, "incidents.jsonl")}\n`,
+  `store:\n  sqlitePath: ${join(dir, "bench.db")}\n  sqliteSynchronous: ${synchronous}\nsinks:\n  console: false\n  jsonl: ${join(dir, "incidents.jsonl")}\n`,
 );
 
 // Warm the page cache once so both contestants read from memory, then measure each in the same run.
 await run("cat", [logFile], { stdio: ["ignore", "ignore", "ignore"] });
-const greps = [];
-const scans = [];
-for (let i = 0; i < runs; i++) {
-  // A fresh store and sink each time: a second scan over kept offsets would read nothing.
+// The baseline may predate store.sqliteSynchronous: it gets a config without it.
+const baseConfig = join(dir, "baseline.yaml");
+await writeFile(
+  baseConfig,
+  `store:\n  sqlitePath: ${join(dir, "bench.db")}\nsinks:\n  console: false\n  jsonl: ${join(dir, "incidents.jsonl")}\n`,
+);
+const freshStore = async () => {
   for (const f of ["bench.db", "bench.db-wal", "bench.db-shm", "incidents.jsonl"]) {
     await unlink(join(dir, f)).catch(() => {});
   }
+};
+const greps = [];
+const scans = [];
+const baseScans = [];
+for (let i = 0; i < runs; i++) {
+  // A fresh store and sink each time: a second scan over kept offsets would read nothing.
+  await freshStore();
   greps.push(await run("grep", ["-c", '"level":"ERROR"', logFile]));
   const one = await run(process.execPath, ["dist/cli.js", "scan", logFile, "--config", config], {
     env: { ...process.env, LOG_LEVEL: "warn" },
@@ -72,6 +87,22 @@ for (let i = 0; i < runs; i++) {
     process.exit(1);
   }
   scans.push(one);
+  if (baseline) {
+    await freshStore();
+    const base = await run(
+      process.execPath,
+      [join(baseline, "dist/cli.js"), "scan", logFile, "--config", baseConfig],
+      {
+        env: { ...process.env, LOG_LEVEL: "warn" },
+      },
+    );
+    if (base.code !== 0) {
+      process.stderr.write(base.stderr);
+      process.exit(1);
+    }
+    baseScans.push(base);
+    process.stderr.write(`run ${i + 1}: baseline scan ${base.seconds.toFixed(3)} s\n`);
+  }
   if (runs > 1) {
     process.stderr.write(
       `run ${i + 1}: grep ${greps[i].seconds.toFixed(3)} s, scan ${one.seconds.toFixed(3)} s, RSS ${one.peakRssMiB.toFixed(1)} MiB\n`,
@@ -102,6 +133,12 @@ console.log(
   `ai-monitor scan ${scan.seconds.toFixed(3)} s (${mibps(scan.seconds)} MiB/s), peak RSS ${scan.peakRssMiB.toFixed(1)} MiB`,
 );
 console.log(`ratio           ${ratio.toFixed(2)}x grep (target <= 2x), RSS target < 150 MiB`);
+if (baseline) {
+  const base = median(baseScans, "seconds");
+  console.log(
+    `baseline scan   ${base.toFixed(3)} s (${mibps(base)} MiB/s) from ${baseline}; this build ${((scan.seconds / base - 1) * 100).toFixed(1)}% slower (target <= 10%), store synchronous ${synchronous}`,
+  );
+}
 console.log(`scan said       ${summary}`);
 if (grepCount !== generated.errors)
   console.log(`WARNING: grep counted ${grepCount}, generated ${generated.errors}`);

@@ -6,8 +6,12 @@ import autocannon from "autocannon";
 /** Bearer token every storm server is configured with. */
 export const TOKEN = "storm-bench-token-0123456789";
 
-/** The i-th Alertmanager notification: 10 alerts, fingerprints cycling over 100. */
-export function stormBody(i) {
+/**
+ * The i-th Alertmanager notification: 10 alerts, incident fingerprints cycling over 100. `distinct`: every
+ * alert is a new one to Alertmanager too (its own fingerprint), so none is dropped as a resend: each costs a
+ * write, as a storm of many alerts on a few errors does.
+ */
+export function stormBody(i, distinct = false) {
   const startsAt = new Date(Date.now() - 1000).toISOString();
   const alerts = Array.from({ length: 10 }, (_, j) => {
     const fp = (i * 10 + j) % 100;
@@ -23,7 +27,7 @@ export function stormBody(i) {
       startsAt,
       endsAt: "0001-01-01T00:00:00Z",
       generatorURL: "http://loki:3100/graph",
-      fingerprint: `${fp.toString(16).padStart(16, "0")}`,
+      fingerprint: (distinct ? i * 10 + j : fp).toString(16).padStart(16, "0"),
     };
   });
   return JSON.stringify({

@@ -68,7 +68,10 @@ export async function openStore(
     return store;
   }
   prepareSqlitePath(config.store.sqlitePath, { create: !options.existing });
-  const store = createSqliteStore({ path: config.store.sqlitePath });
+  const store = createSqliteStore({
+    path: config.store.sqlitePath,
+    synchronous: config.store.sqliteSynchronous,
+  });
   try {
     await store.init();
   } catch (err) {

@@ -31,6 +31,8 @@ export const configSchema = z
     store: z
       .object({
         sqlitePath: z.string().min(1).default("./data/ai-monitor.db"),
+        // FULL: an ingest (a webhook's 2xx, a stored file offset) survives a power loss; NORMAL only a crash.
+        sqliteSynchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
         databaseUrl: z
           .string()
           .regex(/^postgres(ql)?:\/\//, "must start with postgres://")

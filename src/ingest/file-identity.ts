@@ -153,7 +153,7 @@ export async function findRenamedFiles(
 }
 
 /** Up to `max` regular files directly in `dir` (not in `skip`); capped when more were left unlisted. */
-async function listRegularFiles(
+export async function listRegularFiles(
   dir: string,
   skip: ReadonlySet<string>,
   max: number,

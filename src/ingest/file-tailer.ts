@@ -12,7 +12,7 @@ import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import { expandPatterns, HEAD_BYTES, headMatches, patternDirs, readHead } from "./file-identity.js";
 import { createReadBuffer, DEFAULT_BUFFER_BYTES, DEFAULT_MAX_LINE_BYTES } from "./file-reader.js";
-import { drainFile, type OnBatch, type OpenFile, openFile } from "./tailed-file.js";
+import { drainFile, type OnBatch, type OpenFile, openFile, recordStart } from "./tailed-file.js";
 import {
   adoptRenamedFiles,
   FIRST_START_MARK,
@@ -21,6 +21,7 @@ import {
   startCaseMessage,
   startMessage,
 } from "./tailer-start.js";
+import { findTruncatedCopy, openCopy } from "./truncated-copy.js";
 import { createWatchLoop } from "./watch-loop.js";
 
 export type { OnBatch, TailBatch } from "./tailed-file.js";
@@ -112,6 +113,21 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
     current.set(path, file);
     const { dev, ino, committed: offset, size: sizeBytes } = file;
     log.info({ path, dev, ino, offset, sizeBytes, start }, startMessage(start, initial && restart));
+    if (file.saveStart && !initial) await recordStart(file, onBatch).catch(() => {}); // drainFile retries
+  }
+
+  // copytruncate: the lines between the last read and the copy are in the copy; read them from there first.
+  async function finishCopyOf(file: OpenFile): Promise<void> {
+    const truncated = { path: file.path, head: file.head, committed: file.committed };
+    const copyPath = await findTruncatedCopy(truncated, followed);
+    const copy = copyPath ? await openCopy(copyPath, truncated, openOptions) : null;
+    if (!copy) return;
+    const renamed = { from: file.path, fromOffset: copy.committed };
+    retired.push({ file: copy, lastReadPos: copy.reader.readPos, idleSinceMs: now(), renamed });
+    log.info(
+      { path: copy.path, copyOf: file.path, offset: copy.committed },
+      "reading the truncated file's unread end from its copy",
+    );
   }
 
   function retire(file: OpenFile, message: string): void {
@@ -134,6 +150,7 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
           { path, offset: file.committed, sizeBytes: st.size },
           "file truncated: reading it again from 0",
         );
+        await finishCopyOf(file);
         file.reader.rewind(0);
         file.committed = 0;
         file.saveStart = false;
@@ -151,13 +168,22 @@ export function createFileTailer(options: FileTailerOptions): FileTailer {
 
   async function drainOne(file: OpenFile): Promise<boolean> {
     try {
-      const { error } = await drainFile(file, onBatch, () => stopped);
+      const { error } = await drainFile(file, onBatch, () => stopped, lookAround);
       if (error === null) return true;
       log.error({ err: error, path: file.path, offset: file.committed }, "batch not stored: retrying later");
     } catch (err) {
       log.error({ err, path: file.path, offset: file.committed }, "cannot read file: retrying later");
     }
     return false;
+  }
+
+  // Between the chunks of a long backlog: a file rotated in at a followed path is opened (and its start
+  // stored) now, before a second rotation moves it away unseen.
+  async function lookAround(): Promise<void> {
+    for (const path of [...current.keys()]) {
+      if (stopped) return;
+      await refresh(path, false).catch(() => {}); // the next pass retries and reports
+    }
   }
 
   async function drainAll(): Promise<boolean> {

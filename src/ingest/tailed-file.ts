@@ -90,9 +90,10 @@ export async function openFile(
     const { buffer, levels, maxLineBytes, now } = options;
     const reader = createFileReader({ fh, offset, buffer, levels, maxLineBytes, now });
     const head = await readHead(fh, st.size);
-    // Stored even at 0 (an empty file): the store then knows the first start happened, and a restart
-    // reads what was written to this file while the service was down.
-    const saveStart = start === "end";
+    // Any start not read from the store is stored before the first line is read, even at 0 (an empty file):
+    // after a kill -9 the store then knows this file, so a restart finds it even once renamed away, and
+    // reads what was written to it while the service was down.
+    const saveStart = start !== "resumed";
     const file = {
       path,
       fh,
@@ -133,6 +134,17 @@ export function fileOffsetOf(file: OpenFile, offset: number): FileOffset {
 }
 
 /**
+ * Store where reading of a file starts before any of it is read (a file opened, not yet read, must not be
+ * forgotten by a kill -9). A failure leaves `saveStart` set: drainFile stores it first.
+ */
+export async function recordStart(file: OpenFile, onBatch: OnBatch): Promise<void> {
+  const lagBytes = Math.max(0, file.size - file.committed);
+  const offset = fileOffsetOf(file, file.committed);
+  await onBatch({ path: file.path, signals: [], offset, junk: emptyJunk(), lines: 0, lagBytes });
+  file.saveStart = false;
+}
+
+/**
  * Read a file from its reader's position to its current end, handing every batch that found signals or
  * moved the offset to onBatch, one at a time; nothing is committed before onBatch resolves. The reader
  * reads the next chunk while onBatch runs; a rejection rewinds it to the last stored offset, dropping that.
@@ -141,6 +153,8 @@ export async function drainFile(
   file: OpenFile,
   onBatch: OnBatch,
   stopped: () => boolean = () => false,
+  /** Called before each chunk: a long backlog must not keep the caller from noticing rotations. */
+  between?: () => Promise<void>,
 ): Promise<DrainResult> {
   const result: DrainResult = {
     lines: 0,
@@ -168,6 +182,7 @@ export async function drainFile(
     file.saveStart = false;
   }
   while (!stopped()) {
+    await between?.();
     const batch = await file.reader.next();
     if (batch.signals.length > 0 || batch.toOffset !== batch.fromOffset) {
       if (!(await send(batch, batch.toOffset))) return result;

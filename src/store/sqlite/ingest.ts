@@ -5,6 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import type { Signal } from "../../domain/types.js";
+import type { IngestPart } from "../group-commit.js";
 import * as plan from "../ingest-plan.js";
 import { dedupKeysBefore } from "../prune.js";
 import type { FileOffset, IngestOutcome, IngestPolicy } from "../store.js";
@@ -33,31 +34,33 @@ export function bindIngestOperations(
     return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
 
+  const ingestPart = (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
+    if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
+    const freshKeys = new Set(plan.batchKeys(signals).filter((key) => !s.findKey.get(key)));
+    for (const key of freshKeys) s.addKey.run(key, policy.now);
+    const candidates = new Map(
+      plan
+        .candidateRanges(signals, policy)
+        .map((r) => [r.fingerprint, s.candidates.all(r.fingerprint, r.fromMs, r.toMs)]),
+    );
+    const decided = plan.planIngest(signals, policy, { freshKeys, candidates });
+    const { bumps, outcomes } = plan.settlePlan(
+      decided,
+      decided.inserts.map((ins) => insert(ins, policy.now)),
+    );
+    const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
+    for (const bump of bumps) {
+      s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
+    }
+    for (const { id } of reopened) reopen(id, policy.now);
+    if (offset) s.upsertOffset.run({ ...offset });
+    return outcomes;
+  };
+
   return {
-    ingest: db.transaction(
-      (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
-        if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
-        const freshKeys = new Set(plan.batchKeys(signals).filter((key) => !s.findKey.get(key)));
-        for (const key of freshKeys) s.addKey.run(key, policy.now);
-        const candidates = new Map(
-          plan
-            .candidateRanges(signals, policy)
-            .map((r) => [r.fingerprint, s.candidates.all(r.fingerprint, r.fromMs, r.toMs)]),
-        );
-        const decided = plan.planIngest(signals, policy, { freshKeys, candidates });
-        const { bumps, outcomes } = plan.settlePlan(
-          decided,
-          decided.inserts.map((ins) => insert(ins, policy.now)),
-        );
-        const reopened =
-          bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
-        for (const bump of bumps) {
-          s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
-        }
-        for (const { id } of reopened) reopen(id, policy.now);
-        if (offset) s.upsertOffset.run({ ...offset });
-        return outcomes;
-      },
+    /** Several callers' ingests in one transaction and one commit (group commit), each as if run alone. */
+    ingestGroup: db.transaction((parts: IngestPart[]) =>
+      parts.map((part) => ingestPart(part.signals, part.policy, part.offset)),
     ).immediate,
 
     resolve: db.transaction((fingerprint: string, resolvedAt: number, now: number): string | null => {

@@ -7,10 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
+import { createGroupCommit } from "../group-commit.js";
 import { pruneCadence, tokensBefore } from "../prune.js";
 import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { DeliveryPatch, FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
+import { commitThenFlush } from "./durable-group.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
 import { bindListIncidents } from "./list-incidents.js";
@@ -22,7 +24,7 @@ import { prepareStatements } from "./statements.js";
 const FORWARDED = [
   ["ping"],
   ["getOffset", "saveOffset", "hasOffsets"],
-  ["ingest", "resolve", "saveDiagnosis", "saveContext", "getIncident", "listIncidents"],
+  ["resolve", "saveDiagnosis", "saveContext", "getIncident", "listIncidents"],
   ["claimJobs", "extendLease", "completeJob", "retryJob", "releaseLeases", "leaseOwners", "queueStats"],
   ["enqueueJob", "takeToken", "ensureDeliveries", "updateDelivery"],
   ["recordLlmCall", "llmSpend", "reserveLlmBudget", "settleLlmReservation"],
@@ -42,6 +44,35 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long to wait for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * What an ingest promises (default FULL): its commit is flushed to disk before it is answered, so a 2xx or a
+   * stored file offset survives a power loss or an OS crash. NORMAL answers once committed (survives a crash
+   * of ai-monitor, not of the machine). Either way the connection runs WAL + NORMAL, SQLite's recommended
+   * pairing: the worker's own bookkeeping (jobs, deliveries) may lose its last steps to a power loss and redo
+   * them (a message may then be sent twice); no signal is lost.
+   * @see https://www.sqlite.org/pragma.html#pragma_synchronous
+   */
+  synchronous?: SqliteSynchronous;
+}
+
+/** The ingest durability levels offered (config `store.sqliteSynchronous`). */
+export const SQLITE_SYNCHRONOUS = ["FULL", "NORMAL"] as const;
+/** One of SQLITE_SYNCHRONOUS. */
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
+
+// better-sqlite3 blocks the event loop while it commits: wait one turn, so requests already read from their
+// sockets join the group instead of each paying its own flush.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Open a connection with the store's settings: WAL + NORMAL, foreign keys, a busy timeout. */
+export function openConnection(options: SqliteStoreOptions): Database.Database {
+  const db = new Database(options.path);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  db.pragma("journal_mode = WAL");
+  // Ingests flush themselves off the event loop (durable-group.ts); everything else commits unflushed.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  return db;
 }
 
 /** The synchronous operations over one open database; the Store wraps them in promises. */
@@ -144,14 +175,27 @@ function bindOperations(db: Database.Database) {
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   let db: Database.Database | null = null;
   let ops: ReturnType<typeof bindOperations> | null = null;
-  const use = (): Sync<Forwarded> => {
+  const open = () => {
     if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
     return ops;
   };
+  const use = (): Sync<Forwarded> => open();
   // Each call finds the operations of the database open at that moment.
   const forwarded = Object.fromEntries(
     FORWARDED.flat().map((name) => [name, async (...args: unknown[]) => (use()[name] as Call)(...args)]),
   ) as unknown as Pick<Store, Forwarded>;
+  const synchronous = options.synchronous ?? "FULL";
+  if (!SQLITE_SYNCHRONOUS.includes(synchronous))
+    throw new Error(`unknown sqlite synchronous: ${synchronous}`);
+  // Ingests arriving while one group is being stored (and flushed) share the next transaction (group commit).
+  const grouped = createGroupCommit(
+    (parts) => {
+      const ops = open();
+      if (synchronous === "NORMAL" || options.path === ":memory:" || !db) return ops.ingestGroup(parts);
+      return commitThenFlush(`${db.name}-wal`, () => ops.ingestGroup(parts));
+    },
+    { defer: nextTurn },
+  );
 
   return {
     kind: "sqlite",
@@ -159,12 +203,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!db) {
         if (options.path !== ":memory:")
           fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-        db = new Database(options.path);
-        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-        // WAL + NORMAL: a commit survives a process kill -9 (only an OS crash may lose the last commits).
-        db.pragma("journal_mode = WAL");
-        db.pragma("synchronous = NORMAL");
-        db.pragma("foreign_keys = ON");
+        db = openConnection(options);
       }
       migrate(db, Date.now());
       ops ??= bindOperations(db);
@@ -174,6 +213,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       db?.close();
       db = null;
     },
+    ingest: (signals, policy, offset) => grouped(signals, policy, offset),
     ...forwarded,
   };
 }

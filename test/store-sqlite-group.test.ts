@@ -1,0 +1,102 @@
+/**
+ * Durability and group commit of the SQLite store: FULL by default (a 2xx survives a power loss); webhooks
+ * arriving together share transactions (counted as commit frames in the real WAL file), yet each caller gets
+ * its own answer, a resent alert is stored once, and a batch SQLite refuses fails alone.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createSqliteStore, openConnection } from "../src/store/sqlite/sqlite-store.js";
+import { makeSignal, policyAt, T0 } from "./store-contract-fixtures.js";
+
+const live = { ...policyAt(T0), maxAgeMs: Number.POSITIVE_INFINITY };
+const alert = (n: number, extra = {}) =>
+  makeSignal({
+    fingerprint: `E_${n}:app::x`,
+    errorCode: `E_${n}`,
+    source: "alertmanager",
+    dedupKey: `alertmanager:${n}:${T0}`,
+    ...extra,
+  });
+
+/** Commit frames in a WAL file: a frame header's second word is the database size after a commit, else 0. */
+function walCommits(file: string): number {
+  const wal = fs.readFileSync(`${file}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  let commits = 0;
+  for (let at = 32; at + 24 <= wal.length; at += 24 + pageSize) if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  return commits;
+}
+
+async function withStore(fn: (store: ReturnType<typeof createSqliteStore>, file: string) => Promise<void>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ai-monitor-group-"));
+  const file = path.join(dir, "db.sqlite");
+  const store = createSqliteStore({ path: file });
+  try {
+    await store.init();
+    await fn(store, file);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("sqlite store: durability", () => {
+  it("runs WAL + NORMAL: ingests flush themselves; an unknown level is refused at start", async () => {
+    const db = openConnection({ path: ":memory:" });
+    expect(db.pragma("synchronous", { simple: true })).toBe(1);
+    db.close();
+    expect(() => createSqliteStore({ path: ":memory:", synchronous: "OFF" as "FULL" })).toThrow(/OFF/);
+  });
+});
+
+describe("sqlite store: group commit", () => {
+  it("stores 20 webhooks arriving together in a few transactions, each answered with its own incident", () =>
+    withStore(async (store, file) => {
+      const before = walCommits(file);
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.ingest([alert(i)], live)));
+      expect(answers.map((a) => a.map((o) => o.kind))).toEqual(Array(20).fill(["new"]));
+      const ids = answers.map((a) => (a[0]!.kind === "new" ? a[0]!.incidentId : ""));
+      const incidents = await store.listIncidents({ limit: 50 });
+      expect(Object.fromEntries(incidents.map((i) => [i.id, i.errorCode]))).toEqual(
+        Object.fromEntries(ids.map((id, i) => [id, `E_${i}`])),
+      );
+      expect(walCommits(file) - before).toBeLessThanOrEqual(2);
+    }));
+
+  it("answers a caller only once its own group has committed", () =>
+    withStore(async (store, file) => {
+      const before = walCommits(file);
+      const first = store.ingest([alert(1)], live);
+      expect(walCommits(file)).toBe(before);
+      await first;
+      expect(walCommits(file)).toBe(before + 1);
+    }));
+
+  it("stores an alert resent in the same group once", () =>
+    withStore(async (store) => {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => store.ingest([alert(7)], live)));
+      const kinds = answers.flat().map((o) => o.kind);
+      expect(kinds.filter((k) => k === "new")).toHaveLength(1);
+      expect(kinds.filter((k) => k === "resent")).toHaveLength(9);
+      expect((await store.listIncidents({ limit: 10 })).map((i) => i.count)).toEqual([1]);
+    }));
+
+  it("fails only the webhook SQLite refuses; the others of its group are stored", () =>
+    withStore(async (store) => {
+      const calls = Array.from({ length: 8 }, (_, i) =>
+        store.ingest([alert(i, i === 5 ? { fields: { huge: 10n } } : {})], live),
+      );
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((s) => s.status)).toEqual([
+        ...Array(5).fill("fulfilled"),
+        "rejected",
+        "fulfilled",
+        "fulfilled",
+      ]);
+      const stored = (await store.listIncidents({ limit: 10 })).map((i) => i.errorCode).sort();
+      expect(stored).toEqual(["E_0", "E_1", "E_2", "E_3", "E_4", "E_6", "E_7"]);
+      expect((await store.queueStats(T0)).depth).toBe(7);
+    }));
+});

@@ -27,7 +27,7 @@ const PROSE =
   /^(?:invalid|incorrect|missing|expired|required|mismatch|failed|wrong|empty|null|none|nil|true|false|changed|reset|ok|denied|rejected|revoked|unknown|not|is|was|set|unset|provided|present|absent|too|must|should|error|tokens?|auth|authentication|authorization|header|scheme|prefix|string|value)$/i;
 
 // Characters that end an unquoted value (JSON and logfmt punctuation, shell quotes, whitespace).
-const UNQUOTED = String.raw`[^\s"'\\&,;<>{}\[\]()|` + "`" + String.raw`]+`;
+const UNQUOTED = String.raw`[^\s"'\\&,;<>{}\[\]()|\u0060]+`;
 
 // Keys whose value is a secret even when it looks like a word ("password: x").
 const PASSWORD_KEY = /^[\w-]*(?:password|passwd|pwd|passphrase|secret)/i;

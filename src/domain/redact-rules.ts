@@ -30,7 +30,7 @@ const PROSE =
 const UNQUOTED = String.raw`[^\s"'\\&,;<>{}\[\]()|\u0060]+`;
 
 // Keys whose value is a secret even when it looks like a word ("password: x").
-const PASSWORD_KEY = /^[\w-]*(?:password|passwd|pwd|passphrase|secret)/i;
+const PASSWORD_KEY = /^(?:password|passwd|pwd|passphrase|secret)/i;
 
 /** Pure: the value looks like a credential rather than a word of prose. */
 export function notProse(value: string): boolean {
@@ -126,7 +126,7 @@ export const OWN_RULES: readonly OwnRule[] = [
   rule("huggingface-token", "hf_|api_org_", String.raw`\b((?:hf_|api_org_)[A-Za-z0-9]{30,})`),
   rule("twilio-key", "SK", String.raw`\b(SK[0-9a-f]{32})\b`),
   rule("mailgun-key", "key-", String.raw`\b(key-[0-9a-f]{32})\b`),
-  rule("telegram-bot-token", ":AA", String.raw`\b(\d{8,10}:AA[\w-]{33})`),
+  rule("telegram-bot-token", ":AA", String.raw`(?<!\d)(\d{8,10}:AA[\w-]{33})`),
   rule("digitalocean-token", "do[por]_v1_", String.raw`\b(do[por]_v1_[a-f0-9]{64})`),
   rule("pypi-token", "pypi-", String.raw`\b(pypi-AgE[\w-]{50,})`),
   rule("age-secret-key", "AGE-SECRET", String.raw`\b(AGE-SECRET-KEY-1[0-9A-Z]{58})`),
@@ -187,7 +187,7 @@ export const OWN_RULES: readonly OwnRule[] = [
   rule(
     "key-value",
     SECRET_KEY_WORDS,
-    String.raw`\b(?:[\w-]*[_-])?(?:${SECRET_KEY_WORDS})["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED}))`,
+    String.raw`(?:${SECRET_KEY_WORDS})["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED}))`,
     "i",
     (v, match) =>
       v !== "" && notProse(v) && (PASSWORD_KEY.test(match) || v.length >= 16 || hasDigitOrMixed(v)),

@@ -81,6 +81,7 @@ function builtIn(text: string, out: SecretRange[]): void {
 }
 
 const ENCODED = /%[0-9a-fA-F]{2}/;
+const MAX_DECODE_ROUNDS = 2;
 
 /** Pure: `text` with each %XX decoded to one character, and where each decoded character starts in `text`. */
 export function percentDecode(text: string): { decoded: string; starts: number[] } {
@@ -115,12 +116,19 @@ export function findSecrets(text: string, extras: RedactExtras = {}): SecretRang
   const ranges: SecretRange[] = [];
   builtIn(text, ranges);
   if (extras.patterns?.length) extraRules(text, extras.patterns, ranges);
-  if (ENCODED.test(text)) {
-    // dsn=postgres%3A%2F%2Fu%3Apw%40h: look again in a decoded copy and map what it finds back.
-    const { decoded, starts } = percentDecode(text);
+  // dsn=postgres%3A%2F%2Fu%3Apw%40h: look again in a decoded copy and map what it finds back; twice, for a URL
+  // encoded inside another URL's query (%253A).
+  let copy = text;
+  let toOriginal: number[] | null = null;
+  for (let round = 0; round < MAX_DECODE_ROUNDS && ENCODED.test(copy); round++) {
+    const { decoded, starts } = percentDecode(copy);
+    const previous = toOriginal;
+    toOriginal = previous ? starts.map((i) => previous[i]!) : starts;
+    copy = decoded;
     const found: SecretRange[] = [];
-    builtIn(decoded, found);
-    for (const r of found) ranges.push({ start: starts[r.start]!, end: starts[r.end]!, rule: r.rule });
+    builtIn(copy, found);
+    for (const r of found)
+      ranges.push({ start: toOriginal[r.start]!, end: toOriginal[r.end]!, rule: r.rule });
   }
   if (ranges.length === 0) return ranges;
   const markers: Array<[number, number]> = [];

@@ -122,7 +122,7 @@ export function findSecrets(text: string, extras: RedactExtras = {}): SecretRang
   let toOriginal: number[] | null = null;
   for (let round = 0; round < MAX_DECODE_ROUNDS && ENCODED.test(copy); round++) {
     const { decoded, starts } = percentDecode(copy);
-    const previous = toOriginal;
+    const previous: number[] | null = toOriginal;
     toOriginal = previous ? starts.map((i) => previous[i]!) : starts;
     copy = decoded;
     const found: SecretRange[] = [];

@@ -1,5 +1,6 @@
 /** ai-monitor's own logs: pino JSON to stderr, so stdout stays free for incident cards and --json output. */
 import { pino } from "pino";
+import { redactError, redactLogArgs, redactLogFields } from "./log-redact.js";
 
 /** The logger type every factory takes. */
 export type Logger = pino.Logger;
@@ -15,6 +16,9 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
         paths: ["*.token", "*.apiKey", "*.webhookUrl", "*.authorization", "*.password", "*.bearerToken"],
         censor: "***",
       },
+      formatters: { log: redactLogFields },
+      serializers: { err: redactError },
+      hooks: { logMethod: redactLogArgs },
     },
     pino.destination(2),
   );

@@ -5,6 +5,7 @@ import { budgetSection, claudeSection } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
 import { dispatchSection } from "./dispatch-section.js";
 import { postgresSection } from "./postgres-section.js";
+import { redactSection } from "./redact-section.js";
 import { duration } from "./zod-helpers.js";
 
 const listen = z
@@ -123,6 +124,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     context: contextSection,
+    redact: redactSection,
     dispatch: dispatchSection,
     repoPath: z.string().nullable().default(null),
     autofix: z.boolean().default(false),

@@ -49,35 +49,83 @@ export function straddling(text: string, secret: string, limit: number): string 
   return "x".repeat(Math.max(0, limit - at)) + text;
 }
 
-/** Alert labels and annotations carrying the entries that are text (one alert each). */
-function alertOf(entry: CorpusEntry, i: number, prefix: string) {
+/** Several entries on one line (fewer incidents for end-to-end runs): fields merged, keys kept apart. */
+export function corpusGroupedLines(
+  corpus: readonly CorpusEntry[],
+  groupSize: number,
+  atMs: number,
+): string[] {
+  const lines: string[] = [];
+  for (let g = 0; g * groupSize < corpus.length; g++) {
+    const fields: Record<string, unknown> = { error_code: `SEC_GROUP_${g}` };
+    const messages: string[] = [];
+    const spans: unknown[] = [];
+    corpus.slice(g * groupSize, (g + 1) * groupSize).forEach((entry, k) => {
+      const i = g * groupSize + k;
+      const parts = lineParts(entry, i);
+      const { message, error_code: _code, ...rest } = parts.fields;
+      if (entry.placement === "message") messages.push(String(message));
+      for (const [key, value] of Object.entries(rest)) fields[key in fields ? `${k}_${key}` : key] = value;
+      if (parts.extra.span) spans.push(parts.extra.span);
+    });
+    fields.message = messages.length > 0 ? messages.join(" | ") : `corpus group ${g} failed`;
+    lines.push(
+      JSON.stringify({
+        timestamp: new Date(atMs + g).toISOString(),
+        level: "ERROR",
+        fields,
+        target: `server::corpus::group${g}`,
+        ...(spans.length > 0 ? { span: spans[0], spans } : {}),
+      }),
+    );
+  }
+  return lines;
+}
+
+/** One alert carrying `entries`: each in a label longer than the limit, the summary, the description, a link. */
+function alertOf(entries: readonly CorpusEntry[], i: number, prefix: string) {
+  const labels: Record<string, string> = {
+    alertname: "CorpusAlert",
+    error_code: `${prefix}_${i}`,
+    target: `server::corpus::a${i}`,
+    severity: "critical",
+  };
+  const descriptions: string[] = [];
+  entries.forEach((entry, k) => {
+    // Longer than the label limit (1024), the secret straddling the cut.
+    labels[`detail_${k}`] = straddling(entry.text, entry.secret, 1024);
+    descriptions.push(entry.text);
+  });
+  const first = entries[0]!;
   return {
     status: "firing",
-    labels: {
-      alertname: "CorpusAlert",
-      error_code: `${prefix}_${i}`,
-      target: `server::corpus::a${i}`,
-      severity: "critical",
-      // Longer than the label limit (1024), the secret straddling the cut.
-      detail: straddling(entry.text, entry.secret, 1024),
-    },
+    labels,
     annotations: {
-      summary: `corpus alert ${i}: ${entry.text}`,
-      description: straddling(entry.text, entry.secret, 4096),
+      summary: `corpus alert ${i}: ${descriptions.join(" | ")}`,
+      description: straddling(first.text, first.secret, 4096),
     },
     startsAt: new Date(Date.now() - 60_000).toISOString(),
     endsAt: "0001-01-01T00:00:00Z",
-    generatorURL: `https://admin:${encodeURIComponent(entry.secret)}@prometheus.fake/graph?g0.expr=x&note=${encodeURIComponent(entry.text)}`,
-    fingerprint: `${prefix.toLowerCase()}${i.toString(16).padStart(15, "0")}`,
+    generatorURL: `https://admin:${encodeURIComponent(first.secret)}@prometheus.fake/graph?g0.expr=x&note=${encodeURIComponent(first.text)}`,
+    fingerprint: `${prefix.toLowerCase()}${i.toString(16).padStart(14, "0")}`,
   };
+}
+
+function groups<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 const textual = (corpus: readonly CorpusEntry[]) =>
   corpus.filter((e) => e.placement === "message" || e.placement === "field");
 
-/** An Alertmanager (version 4) body with one alert per textual entry. */
-export function corpusAlertmanagerBody(corpus: readonly CorpusEntry[]): Record<string, unknown> {
-  const alerts = textual(corpus).map((entry, i) => alertOf(entry, i, "AM"));
+/** An Alertmanager (version 4) body with one alert per `groupSize` textual entries. */
+export function corpusAlertmanagerBody(
+  corpus: readonly CorpusEntry[],
+  groupSize = 1,
+): Record<string, unknown> {
+  const alerts = groups(textual(corpus), groupSize).map((entries, i) => alertOf(entries, i, "AM"));
   return {
     version: "4",
     receiver: "ai-monitor",
@@ -92,15 +140,15 @@ export function corpusAlertmanagerBody(corpus: readonly CorpusEntry[]): Record<s
   };
 }
 
-/** A Grafana (version 1) body with one alert per textual entry, secrets in its links too. */
-export function corpusGrafanaBody(corpus: readonly CorpusEntry[]): Record<string, unknown> {
-  const alerts = textual(corpus).map((entry, i) => ({
-    ...alertOf(entry, i, "GF"),
-    silenceURL: `https://grafana.fake/alerting/silence/new?token=${encodeURIComponent(entry.secret)}`,
-    dashboardURL: `https://viewer:${encodeURIComponent(entry.secret)}@grafana.fake/d/abc`,
+/** A Grafana (version 1) body with one alert per `groupSize` textual entries, secrets in its links too. */
+export function corpusGrafanaBody(corpus: readonly CorpusEntry[], groupSize = 1): Record<string, unknown> {
+  const alerts = groups(textual(corpus), groupSize).map((entries, i) => ({
+    ...alertOf(entries, i, "GF"),
+    silenceURL: `https://grafana.fake/alerting/silence/new?token=${encodeURIComponent(entries[0]!.secret)}`,
+    dashboardURL: `https://viewer:${encodeURIComponent(entries.at(-1)!.secret)}@grafana.fake/d/abc`,
     panelURL: "https://grafana.fake/d/abc?viewPanel=1",
     values: { A: 3 },
-    valueString: `[ var='A' labels={detail=${entry.text}} value=3 ]`,
+    valueString: `[ var='A' labels={detail=${entries.map((e) => e.text).join(" ")}} value=3 ]`,
   }));
   return {
     version: "1",

@@ -29,6 +29,9 @@ const PROSE =
 // Characters that end an unquoted value (JSON and logfmt punctuation, shell quotes, whitespace).
 const UNQUOTED = String.raw`[^\s"'\\&,;<>{}\[\]()|\u0060]+`;
 
+// An error variant or a path after "token:" ("ExpiredSignature", "jsonwebtoken::errors"), not a value.
+const IDENTIFIER = /^(?:[A-Z][a-z]+){2,}$|::/;
+
 // Keys whose value is a secret even when it looks like a word ("password: x").
 const PASSWORD_KEY = /^(?:password|passwd|pwd|passphrase|secret)/i;
 
@@ -179,7 +182,8 @@ export const OWN_RULES: readonly OwnRule[] = [
   rule(
     "key-value",
     SECRET_KEY_WORDS,
-    String.raw`(?:${SECRET_KEY_WORDS})["']?\s*(?:=>|=)\s*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED}))`,
+    // A call or a path in code (\`token = get_token()\`, \`secret = env::var(..)\`) is not a value.
+    String.raw`(?:${SECRET_KEY_WORDS})["']?\s*(?:=>|=)\s*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED})(?![\w(:]))`,
     "i",
     (v) => v !== "" && !/^\[REDACTED/.test(v),
   ),
@@ -190,7 +194,10 @@ export const OWN_RULES: readonly OwnRule[] = [
     String.raw`(?:${SECRET_KEY_WORDS})["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED}))`,
     "i",
     (v, match) =>
-      v !== "" && notProse(v) && (PASSWORD_KEY.test(match) || v.length >= 16 || hasDigitOrMixed(v)),
+      v !== "" &&
+      notProse(v) &&
+      !IDENTIFIER.test(v) &&
+      (PASSWORD_KEY.test(match) || v.length >= 16 || hasDigitOrMixed(v)),
   ),
 ];
 

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import type { PrettyOptions } from "pino-pretty";
+import { redactError, redactLogArgs, redactLogFields } from "./log-redact.js";
 
 /** The logger type every factory takes. */
 export type Logger = pino.Logger;
@@ -70,7 +71,15 @@ export function prettyMessage(log: Record<string, unknown>): string {
 /** Create the process logger; `level` from LOG_LEVEL (default info), JSON unless `format` is pretty. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? "info";
-  const settings = { level, base: { service: "ai-monitor" }, redact: { paths: REDACT, censor: "***" } };
+  const settings = {
+    level,
+    base: { service: "ai-monitor" },
+    redact: { paths: REDACT, censor: "***" },
+    // A second redaction pass over everything ai-monitor logs: log text can carry what intake missed.
+    formatters: { log: redactLogFields },
+    serializers: { err: redactError },
+    hooks: { logMethod: redactLogArgs },
+  };
   if (options.format !== "pretty") return pino(settings, pino.destination(2));
   // Loaded only for a terminal: a cron `scan` writing JSON does not pay for it.
   const pretty = createRequire(import.meta.url)("pino-pretty") as (o: PrettyOptions) => NodeJS.WritableStream;

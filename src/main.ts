@@ -1,5 +1,6 @@
 /** The one place that wires config -> store -> pipeline -> http and file sources. */
 import type { Writable } from "node:stream";
+import { redactExtras } from "./config/redact-section.js";
 import type { Config } from "./config/schema.js";
 import { createDefaultContextGatherer } from "./context/create-gatherer.js";
 import type { BudgetGuard } from "./diagnose/budget.js";
@@ -170,6 +171,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     now,
     policy: { windowMs: config.dedup.window, maxAgeMs: config.dedup.maxAge },
     wake: () => worker?.wake(),
+    redact: redactExtras(config.redact),
   });
   worker = createWorker(
     {

@@ -116,7 +116,7 @@ describe("context bundle for the seed's AI_003 error", () => {
     expect(item(bundle, "source:src/global/error.rs#AI_003")!.text).toMatch(/^>\s*\d+ \|\s+AI_003,$/m);
     expect(item(bundle, "git:files")!.text).toContain("ai: stop retrying timed-out Claude calls");
     expect(item(bundle, "git:files")!.text).toContain("src/domain/ai/service.rs");
-    expect(item(bundle, "git:repo")!.text).toContain("docs: deploy with token [REDACTED]");
+    expect(item(bundle, "git:repo")!.text).toContain("docs: deploy with token [REDACTED:");
 
     const trail = item(bundle, "logs:request")!.text;
     expect(trail).toContain("request started");
@@ -126,10 +126,10 @@ describe("context bundle for the seed's AI_003 error", () => {
     const sent = JSON.stringify(bundle);
     expect(sent).not.toContain("CANARY");
     expect(bundle.redactions).toMatchObject({
-      anthropic_key: expect.any(Number),
-      url_credentials: 1,
-      sensitive_field: 1,
-      github_token: 1,
+      "anthropic-key": expect.any(Number),
+      "url-credentials": 1,
+      "sensitive-field": 1,
+      "github-token": 1,
     });
     const used = bundle.items.reduce((n, i) => n + itemTokens(i), 0);
     expect(used).toBe(bundle.tokens.estimated);

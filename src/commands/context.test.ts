@@ -65,7 +65,9 @@ describe("ai-monitor context --line", () => {
     const config = configSchema.parse({ watch: { paths: ["/nonexistent-ai-monitor/*.log"] } });
     expect(await runContext(config, { line: LINES[9]! }, run.io)).toBe(0);
     expect(run.out()).not.toContain("CANARY");
-    expect(run.out()).toContain("[REDACTED]");
+    expect(run.out()).toContain("[REDACTED:sensitive-field]");
+    // What the line lost when parsed is counted by rule (it used to print "redactions": {}).
+    expect(JSON.parse(run.out()).bundle.redactions["sensitive-field"]).toBeGreaterThanOrEqual(1);
   });
 
   it("exits 2 on a line that is not a tracing JSON line", async () => {

@@ -32,6 +32,13 @@ export function previewIncident(signal: Signal, nowMs: number): Incident {
   });
 }
 
+/** Pure: two redaction counts added up by rule. */
+export function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [rule, n] of Object.entries(b)) out[rule] = (out[rule] ?? 0) + n;
+  return out;
+}
+
 /** Output and injectables of the command. */
 export interface ContextIo {
   log: Logger;
@@ -53,7 +60,9 @@ export async function runContext(
     io.err(`not a tracing JSON log line (${parsed.reason}); pass one line as written by the server\n`);
     return 2;
   }
-  const signal = eventToSignal(parsed.event, { fallbackTimestampMs: now() });
+  // Counted here: what the line lost when parsed, which the bundle's own counts do not include.
+  const redactions: Record<string, number> = {};
+  const signal = eventToSignal(parsed.event, { fallbackTimestampMs: now(), redactions });
   const incident = previewIncident(signal, now());
   const gatherer = createDefaultContextGatherer({
     config,
@@ -69,7 +78,7 @@ export async function runContext(
       requestId: incident.requestId,
       message: incident.message,
     },
-    bundle,
+    bundle: { ...bundle, redactions: addCounts(redactions, bundle.redactions) },
   };
   io.out(`${JSON.stringify(preview, null, 2)}\n`);
   return 0;

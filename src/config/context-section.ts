@@ -4,19 +4,8 @@
  * existing `loki` object with `lokiExtraSection.shape`; until then `resolveContextSettings` applies the defaults.
  */
 import { z } from "zod";
+import { regexSource } from "./redact-section.js";
 import { duration } from "./zod-helpers.js";
-
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source, "g");
-      return source.length > 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: "not a valid regular expression" },
-);
 
 /** Keys added under `loki:` (next to the existing `loki.url`). */
 export const lokiExtraSection = z.object({

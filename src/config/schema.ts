@@ -5,6 +5,7 @@ import { budgetSection, claudeSection } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
 import { dispatchSection } from "./dispatch-section.js";
 import { postgresSection } from "./postgres-section.js";
+import { redactSection } from "./redact-section.js";
 import { duration } from "./zod-helpers.js";
 
 const listen = z
@@ -138,6 +139,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     context: contextSection,
+    redact: redactSection,
     dispatch: dispatchSection,
     feedback: z
       .object({

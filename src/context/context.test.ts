@@ -96,9 +96,14 @@ describe("context gatherer", () => {
     const text = JSON.stringify(bundle);
     for (const secret of ["pw1", "pw2", 'abc"', "ghp_"]) expect(text).not.toContain(secret);
     expect(bundle.items[0]!.text).toBe(
-      '{"fields":{"password":"[REDACTED]","message":"x"}}\nnot json Bearer [REDACTED]',
+      '{"fields":{"password":"[REDACTED:sensitive-field]","message":"x"}}\nnot json Bearer [REDACTED:bearer]',
     );
-    expect(bundle.redactions).toEqual({ sensitive_field: 1, bearer: 1, github_token: 1, url_credentials: 1 });
+    expect(bundle.redactions).toEqual({
+      "sensitive-field": 1,
+      bearer: 1,
+      "github-token": 1,
+      "url-credentials": 1,
+    });
   });
 
   it("fits the budget and reports the estimate", async () => {

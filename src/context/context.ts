@@ -64,8 +64,10 @@ export function createContextGatherer(deps: {
   timeoutMs: number;
   log: Logger;
   budgetTokens?: number;
-  /** Extra redaction regexes (config `context.redact.patterns`). */
+  /** Extra redaction regexes (config `redact.patterns` and `context.redact.patterns`). */
   redactPatterns?: readonly string[];
+  /** Extra sensitive field names (config `redact.fields`). */
+  redactFields?: readonly string[];
 }): BudgetedGatherer {
   const budget = deps.budgetTokens ?? DEFAULT_BUDGET_TOKENS;
   return {
@@ -77,7 +79,10 @@ export function createContextGatherer(deps: {
         tokens: { estimated: 0, budget },
       };
       if (deps.providers.length === 0) return bundle;
-      const redactor = createRedactor({ patterns: deps.redactPatterns ?? [] });
+      const redactor = createRedactor({
+        patterns: deps.redactPatterns ?? [],
+        fields: deps.redactFields ?? [],
+      });
       const controller = new AbortController();
       const timedOut = new Promise<never>((_, reject) => {
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });

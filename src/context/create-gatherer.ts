@@ -24,6 +24,8 @@ export interface ContextConfigSource {
   watch: { paths: string[]; maxLineBytes: number };
   /** Present once `contextSection` is mounted in the schema; defaults apply until then. */
   context?: unknown;
+  /** The deployment's own redaction patterns and field names (config `redact`). */
+  redact?: { patterns: string[]; fields: string[] };
 }
 
 /** Everything the context stage is configured with, defaults applied. */
@@ -114,6 +116,7 @@ export function createDefaultContextGatherer(deps: DefaultGathererDeps): Budgete
     timeoutMs: settings.context.timeout,
     log: deps.log,
     budgetTokens: settings.context.budgetTokens,
-    redactPatterns: settings.context.redact.patterns,
+    redactPatterns: [...(deps.config.redact?.patterns ?? []), ...settings.context.redact.patterns],
+    redactFields: deps.config.redact?.fields ?? [],
   });
 }

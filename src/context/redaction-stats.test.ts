@@ -1,26 +1,26 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { REDACTED } from "../domain/redact.js";
+import { redactedAs } from "../domain/redact.js";
 import { createRedactor, MAX_CONTEXT_LINE_CHARS } from "./redaction-stats.js";
 
-const R = REDACTED;
+const R = redactedAs;
 const FIXTURE_LINES = readFileSync("/work/shared/fixtures/logs/tracing-shapes.jsonl", "utf8").split("\n");
 // Line 10: hostile content with the canary secret under `authorization`.
 const CANARY_LINE = FIXTURE_LINES[9]!;
 
 describe("redactor", () => {
   it.each([
-    ["Authorization: Bearer abc.def", `Authorization: Bearer ${R}`, "bearer"],
-    ["key sk-ant-api03-abc_DEF-123", `key ${R}`, "anthropic_key"],
-    ["push ghp_abcdefghijklmnopqrstuvwxyz0123456789", `push ${R}`, "github_token"],
-    ["pat github_pat_11ABCDEFG0123456789_abcdefghij", `pat ${R}`, "github_token"],
-    ["aws AKIAIOSFODNN7EXAMPLE", `aws ${R}`, "aws_key"],
-    ["slack xoxb-123456789012-abcdef", `slack ${R}`, "slack_token"],
-    ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", `jwt ${R}`, "jwt"],
-    ["db postgres://app:pw@db:5432/x", `db postgres://${R}@db:5432/x`, "url_credentials"],
-    ["login password=hunter2 ok", `login password=${R} ok`, "key_value"],
-    ["GET /x?api_key=K1&q=2", `GET /x?api_key=${R}&q=2`, "key_value"],
-    ["Authorization: Basic dXNlcjpwYXNzd29yZA==", `Authorization: Basic ${R}`, "basic_auth"],
+    ["Authorization: Bearer abc.def", `Authorization: Bearer ${R("bearer")}`, "bearer"],
+    ["key sk-ant-api03-abc_DEF-123", `key ${R("anthropic-key")}`, "anthropic-key"],
+    ["push ghp_abcdefghijklmnopqrstuvwxyz0123456789", `push ${R("github-token")}`, "github-token"],
+    ["pat github_pat_11ABCDEFG0123456789_abcdefghij", `pat ${R("github-token")}`, "github-token"],
+    ["aws AKIAIOSFODNN7EXAMPLE", `aws ${R("aws-access-key")}`, "aws-access-key"],
+    ["slack xoxb-123456789012-abcdef", `slack ${R("slack-token")}`, "slack-token"],
+    ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", `jwt ${R("jwt")}`, "jwt"],
+    ["db postgres://app:pw@db:5432/x", `db postgres://${R("url-credentials")}@db:5432/x`, "url-credentials"],
+    ["login password=hunter2 ok", `login password=${R("key-value")} ok`, "key-value"],
+    ["GET /x?api_key=K1&q=2", `GET /x?api_key=${R("key-value")}&q=2`, "key-value"],
+    ["Authorization: Basic dXNlcjpwYXNzd29yZA==", `Authorization: Basic ${R("basic-auth")}`, "basic-auth"],
   ])("%j is redacted and counted as its kind", (input, expected, kind) => {
     const redactor = createRedactor();
     expect(redactor.text(input)).toBe(expected);
@@ -31,14 +31,16 @@ describe("redactor", () => {
     const redactor = createRedactor();
     redactor.text("Bearer a1 and Bearer b2");
     redactor.text("password=x");
-    expect(redactor.counts()).toEqual({ bearer: 2, key_value: 1 });
+    expect(redactor.counts()).toEqual({ bearer: 2, "key-value": 1 });
     expect(redactor.total()).toBe(3);
   });
 
   it("does not count what parse time already redacted", () => {
     const redactor = createRedactor();
-    expect(redactor.text(`Bearer ${R} password=${R}`)).toBe(`Bearer ${R} password=${R}`);
-    expect(redactor.logLine(`{"authorization":"${R}"}`)).toBe(`{"authorization":"${R}"}`);
+    const kept = `Bearer ${R("bearer")} password=${R("key-value")}`;
+    expect(redactor.text(kept)).toBe(kept);
+    const line = `{"authorization":"${R("sensitive-field")}"}`;
+    expect(redactor.logLine(line)).toBe(line);
     expect(redactor.total()).toBe(0);
   });
 
@@ -46,9 +48,9 @@ describe("redactor", () => {
     const redactor = createRedactor();
     const out = redactor.logLine(CANARY_LINE);
     expect(out).not.toContain("CANARY");
-    expect(JSON.parse(out).fields.authorization).toBe(R);
+    expect(JSON.parse(out).fields.authorization).toBe(R("sensitive-field"));
     expect(JSON.parse(out).fields.message).toContain("ignore all previous instructions");
-    expect(redactor.counts()).toEqual({ sensitive_field: 1 });
+    expect(redactor.counts()).toEqual({ "sensitive-field": 1 });
   });
 
   it("redacts values under sensitive keys in JSON lines, nested and non-string", () => {
@@ -59,7 +61,11 @@ describe("redactor", () => {
       }),
     );
     expect(JSON.parse(out)).toEqual({
-      fields: { token: R, headers: { Cookie: R, accept: "json" }, note: `Bearer ${R}` },
+      fields: {
+        token: R("sensitive-field"),
+        headers: { Cookie: R("sensitive-field"), accept: "json" },
+        note: `Bearer ${R("bearer")}`,
+      },
     });
   });
 
@@ -80,8 +86,12 @@ describe("redactor", () => {
 
   it("applies configured patterns after the built-in rules, counted as custom", () => {
     const redactor = createRedactor({ patterns: ["cust-[0-9]{6}", "internal\\.example\\.com"] });
-    expect(redactor.text("customer cust-123456 on internal.example.com")).toBe(`customer ${R} on ${R}`);
-    expect(redactor.logLine('{"message":"cust-654321 Bearer x"}')).toBe(`{"message":"${R} Bearer ${R}"}`);
+    expect(redactor.text("customer cust-123456 on internal.example.com")).toBe(
+      `customer ${R("custom")} on ${R("custom")}`,
+    );
+    expect(redactor.logLine('{"message":"cust-654321 Bearer x"}')).toBe(
+      `{"message":"${R("custom")} Bearer ${R("bearer")}"}`,
+    );
     expect(redactor.counts()).toEqual({ custom: 3, bearer: 1 });
   });
 

@@ -4,11 +4,13 @@
  * process; lines already redacted at parse time pass again (idempotent, and not counted twice).
  */
 import {
+  isRedacted,
   isSensitiveKey,
-  MAX_REDACT_DEPTH,
-  REDACTED,
+  type RedactExtras,
   type RedactionCounts,
+  redactedAs,
   redactTextCounted,
+  redactValueCounted,
 } from "../domain/redact.js";
 
 /** Longest log line kept in a bundle; the rest is cut with an explicit marker. */
@@ -37,33 +39,27 @@ export function compilePatterns(sources: readonly string[]): RegExp[] {
   return sources.map((source) => new RegExp(source, "g"));
 }
 
-/** Create a redactor with the built-in rules and the configured extra patterns. */
-export function createRedactor(options: { patterns?: readonly string[] } = {}): Redactor {
-  const extra = compilePatterns(options.patterns ?? []);
+/** Create a redactor with the built-in rules and the configured extra patterns and field names. */
+export function createRedactor(
+  options: { patterns?: readonly string[]; fields?: readonly string[] } = {},
+): Redactor {
+  const extras: RedactExtras = {
+    patterns: compilePatterns(options.patterns ?? []),
+    fields: options.fields ?? [],
+  };
   const counts: RedactionCounts = {};
-  const text = (s: string) => redactTextCounted(s, counts, extra);
+  const text = (s: string) => redactTextCounted(s, counts, extras);
 
   const sensitive = (): string => {
-    counts.sensitive_field = (counts.sensitive_field ?? 0) + 1;
-    return REDACTED;
+    counts["sensitive-field"] = (counts["sensitive-field"] ?? 0) + 1;
+    return redactedAs("sensitive-field");
   };
-
-  function value(v: unknown, depth: number): unknown {
-    if (typeof v === "string") return text(v);
-    if (v === null || typeof v !== "object") return v;
-    if (depth >= MAX_REDACT_DEPTH) return sensitive();
-    if (Array.isArray(v)) return v.map((item) => value(item, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v)) {
-      const hide = isSensitiveKey(key) && item !== null && item !== undefined && item !== REDACTED;
-      out[key] = hide ? sensitive() : value(item, depth + 1);
-    }
-    return out;
-  }
 
   function unparsedJson(s: string): string {
     return text(s).replace(JSON_PAIR, (match, key: string, colon: string, raw: string) =>
-      isSensitiveKey(key) && raw !== `"${REDACTED}"` ? `"${key}"${colon}"${sensitive()}"` : match,
+      isSensitiveKey(key, extras.fields) && !isRedacted(raw.slice(1, -1))
+        ? `"${key}"${colon}"${sensitive()}"`
+        : match,
     );
   }
 
@@ -76,7 +72,7 @@ export function createRedactor(options: { patterns?: readonly string[] } = {}): 
       const trimmed = head.trim();
       if (!cut && trimmed.startsWith("{")) {
         try {
-          out = JSON.stringify(value(JSON.parse(trimmed), 0));
+          out = JSON.stringify(redactValueCounted(JSON.parse(trimmed), counts, extras));
         } catch {
           out = unparsedJson(head);
         }

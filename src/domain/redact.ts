@@ -1,159 +1,161 @@
 /**
- * Redaction of secrets in log content. Log lines are attacker-controlled and may carry credentials, so this
- * runs at parse time: nothing unredacted is stored, sent to a sink or to an LLM.
- * Patterns start with a literal or a bounded prefix (no nested quantifiers) because input is hostile; callers
- * still bound the text length first (see eventToSignal), which keeps the few repeat-prone ones cheap.
+ * Redaction of secrets in log content. Log lines and alert labels are attacker- and developer-controlled and carry
+ * credentials, so this runs at intake (before anything is cut, fingerprinted or stored) and again on everything
+ * leaving the process. Detection is secretlint's recommended rules (see secretlint-scan.ts) plus ai-monitor's own
+ * (redact-rules.ts), on the text and on a percent-decoded copy of it. A secret becomes `[REDACTED:rule]`, so an
+ * on-call engineer sees which rule fired; markers are never redacted (or counted) twice.
+ * Callers bound the text length first (see eventToSignal): input is hostile.
  */
+import { OWN_RULES, OWN_TRIGGER } from "./redact-rules.js";
+import { type SecretRange, scanWithSecretlint } from "./secretlint-scan.js";
 
-/** What a secret is replaced with. */
+export type { SecretRange } from "./secretlint-scan.js";
+
+/** The start of every marker (`[REDACTED:rule]`); also the marker of the generic case. */
 export const REDACTED = "[REDACTED]";
 
 /** Deepest nesting redactFields walks; deeper values are replaced whole (they could hide anything). */
 export const MAX_REDACT_DEPTH = 8;
 
-const KV_KEYS =
-  "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth|session[_-]?id";
-
-/** What kind of secret a redaction removed (counted per kind so users can see what was caught). */
-export type RedactionKind =
-  | "private_key"
-  | "url_credentials"
-  | "discord_webhook"
-  | "bearer"
-  | "basic_auth"
-  | "anthropic_key"
-  | "api_key"
-  | "github_token"
-  | "aws_key"
-  | "slack_token"
-  | "jwt"
-  | "key_value"
-  | "sensitive_field"
-  | "custom";
-
-type Replace = (match: string, ...groups: string[]) => string;
-
-const TEXT_RULES: ReadonlyArray<readonly [RedactionKind, RegExp, Replace]> = [
-  // A PEM block, or its start up to the end of the text when the END line was cut off.
-  [
-    "private_key",
-    /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*$)/g,
-    () => REDACTED,
-  ],
-  // https://user:pass@host -> https://[REDACTED]@host: the host stays useful for diagnosis.
-  [
-    "url_credentials",
-    /\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/:@]+:[^\s/@]*@/gi,
-    (_, scheme) => `${scheme}${REDACTED}@`,
-  ],
-  // Discord webhook token (the id is harmless and helps tell webhooks apart).
-  [
-    "discord_webhook",
-    /(\bhttps?:\/\/(?:[\w-]+\.)?discord(?:app)?\.com\/api\/(?:v\d+\/)?webhooks\/\d+\/)[\w-]+/gi,
-    (_, prefix) => `${prefix}${REDACTED}`,
-  ],
-  ["bearer", /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, (_, prefix) => `${prefix}${REDACTED}`],
-  // "Basic authentication" is prose, "Basic dXNlcjpwYXNz" is a credential: require a base64 look.
-  [
-    "basic_auth",
-    /\b(Basic\s+)([A-Za-z0-9+/]{6,}={0,2})/gi,
-    (match, prefix, value) => (looksBase64(value) ? `${prefix}${REDACTED}` : match),
-  ],
-  ["anthropic_key", /\bsk-ant-[\w-]+/g, () => REDACTED],
-  ["api_key", /\bsk-[\w-]{20,}/g, () => REDACTED],
-  ["github_token", /\b(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,}/g, () => REDACTED],
-  ["github_token", /\bgithub_pat_\w{20,}/g, () => REDACTED],
-  ["aws_key", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, () => REDACTED],
-  ["slack_token", /\bxox[a-z]-[A-Za-z0-9-]{6,}/g, () => REDACTED],
-  // JWT: base64url header and payload (both start with eyJ = '{"'), optional signature.
-  ["jwt", /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, () => REDACTED],
-  // key=value (query strings, logfmt) and "key":"value" (JSON embedded in a message).
-  [
-    "key_value",
-    new RegExp(`((?:${KV_KEYS})\\s*=\\s*)(?:"[^"]*"|'[^']*'|[^\\s&,;"']+)`, "gi"),
-    (_, prefix) => `${prefix}${REDACTED}`,
-  ],
-  [
-    "key_value",
-    new RegExp(`((?:${KV_KEYS})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`, "gi"),
-    (_, prefix) => `${prefix}${REDACTED}"`,
-  ],
-];
-
-// Every rule above needs one of these literals: one pass over clean text instead of one per rule.
-const TRIGGER = new RegExp(
-  `-----BEGIN|://|bearer|basic|sk-|gh[pousr]_|github_pat_|AKIA|ASIA|xox|eyJ|${KV_KEYS}`,
-  "i",
-);
-
-const SENSITIVE_KEY =
-  /(?:^|[_.-])(?:authorization|password|passwd|pwd|secret|token|api[_-]?key|apikey|cookie|set-cookie|private_key|privatekey|credentials?|access_key|session_id|auth|x-api-key)$/;
-
-function looksBase64(value: string): boolean {
-  return /[0-9+/=]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value.slice(1)));
+/** Pure: the marker that replaces a secret found by `rule`. */
+export function redactedAs(rule: string): string {
+  return `[REDACTED:${rule}]`;
 }
 
-/** Pure: replace secrets found anywhere in free text with `[REDACTED]`. */
-export function redactText(s: string): string {
-  if (!TRIGGER.test(s)) return s;
-  let out = s;
-  for (const [, pattern, replace] of TEXT_RULES) out = out.replace(pattern, replace);
-  return out;
+const MARKER = /\[REDACTED(?::[\w-]{1,64})?\]/g;
+const WHOLE_MARKER = /^\[REDACTED(?::[\w-]{1,64})?\]$/;
+
+/** Pure: true when `value` is exactly a marker left by an earlier pass. */
+export function isRedacted(value: unknown): boolean {
+  return typeof value === "string" && WHOLE_MARKER.test(value);
 }
 
-/** Redactions made, by kind. */
-export type RedactionCounts = Partial<Record<RedactionKind, number>>;
+/** Redactions made, by rule name. */
+export type RedactionCounts = Record<string, number>;
 
-/**
- * Pure: like redactText, and also count what was replaced by kind (into `counts`). `extra` patterns (from the
- * configuration, global regexes) run after the built-in rules; each match counts as "custom".
- */
-export function redactTextCounted(s: string, counts: RedactionCounts, extra: readonly RegExp[] = []): string {
-  let out = s;
-  if (TRIGGER.test(s)) {
-    for (const [kind, pattern, replace] of TEXT_RULES) {
-      out = out.replace(pattern, (match: string, ...rest: unknown[]) => {
-        // Positional: capture groups first, then offset and input (ignored by every rule).
-        const replaced = replace(match, ...(rest as string[]));
-        if (replaced !== match) counts[kind] = (counts[kind] ?? 0) + 1;
-        return replaced;
-      });
+/** What a deployment adds to the built-in rules (config `redact.patterns` and `redact.fields`). */
+export interface RedactExtras {
+  /** Global regexes; each match becomes `[REDACTED:custom]`. */
+  patterns?: readonly RegExp[];
+  /** Field names (case-insensitive) whose values are always redacted. */
+  fields?: readonly string[];
+}
+
+function ownRules(text: string, out: SecretRange[]): void {
+  if (!OWN_TRIGGER.test(text)) return;
+  for (const rule of OWN_RULES) {
+    rule.pattern.lastIndex = 0;
+    for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
+      if (m[0] === "") rule.pattern.lastIndex++;
+      const group = m.findIndex((value, i) => i > 0 && value !== undefined);
+      const span = group > 0 ? m.indices?.[group] : undefined;
+      if (!span || span[1] <= span[0]) continue;
+      if (rule.accept && !rule.accept(m[group]!, m[0])) continue;
+      out.push({ start: span[0], end: span[1], rule: rule.id });
     }
   }
-  for (const pattern of extra) {
-    out = out.replace(pattern, (match: string) => {
-      if (match === "" || match === REDACTED) return match;
-      counts.custom = (counts.custom ?? 0) + 1;
-      return REDACTED;
-    });
+}
+
+function extraRules(text: string, patterns: readonly RegExp[], out: SecretRange[]): void {
+  for (const pattern of patterns) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      if (m[0] === "") {
+        pattern.lastIndex++;
+        continue;
+      }
+      out.push({ start: m.index, end: m.index + m[0].length, rule: "custom" });
+      if (!pattern.global) break;
+    }
+  }
+}
+
+function builtIn(text: string, out: SecretRange[]): void {
+  const own: SecretRange[] = [];
+  ownRules(text, own);
+  for (const range of own) out.push(range);
+  for (const range of scanWithSecretlint(text)) {
+    if (range.coarse && own.some((r) => r.start < range.end && r.end > range.start)) continue;
+    out.push(range);
+  }
+}
+
+const ENCODED = /%[0-9a-fA-F]{2}/;
+const MAX_DECODE_ROUNDS = 2;
+
+/** Pure: `text` with each %XX decoded to one character, and where each decoded character starts in `text`. */
+export function percentDecode(text: string): { decoded: string; starts: number[] } {
+  let decoded = "";
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    starts.push(i);
+    if (text[i] === "%" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      decoded += String.fromCharCode(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else decoded += text[i++];
+  }
+  starts.push(text.length);
+  return { decoded, starts };
+}
+
+function merge(ranges: SecretRange[], markers: Array<[number, number]>): SecretRange[] {
+  // A range inside a marker is an earlier pass's redaction seen again.
+  const fresh = ranges.filter((r) => !markers.some(([s, e]) => r.start >= s && r.end <= e));
+  fresh.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: SecretRange[] = [];
+  for (const r of fresh) {
+    const last = out.at(-1);
+    if (last && r.start < last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ ...r });
   }
   return out;
 }
 
-/** Pure: true when a field's key names a credential (authorization, password, token, cookie, apiKey, ...). */
-export function isSensitiveKey(key: string): boolean {
-  const normal = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-  return SENSITIVE_KEY.test(normal);
-}
-
-function redactValue(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return redactText(value);
-  if (value === null || typeof value !== "object") return value;
-  if (depth >= MAX_REDACT_DEPTH) return REDACTED;
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
-  return redactObject(value as Record<string, unknown>, depth + 1);
-}
-
-function redactObject(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] =
-      isSensitiveKey(key) && value !== null && value !== undefined ? REDACTED : redactValue(value, depth);
+/** Pure: where the secrets of `text` are (merged, in order), by every rule, on the text and its decoded copy. */
+export function findSecrets(text: string, extras: RedactExtras = {}): SecretRange[] {
+  const ranges: SecretRange[] = [];
+  builtIn(text, ranges);
+  if (extras.patterns?.length) extraRules(text, extras.patterns, ranges);
+  // dsn=postgres%3A%2F%2Fu%3Apw%40h: look again in a decoded copy and map what it finds back; twice, for a URL
+  // encoded inside another URL's query (%253A).
+  let copy = text;
+  let toOriginal: number[] | null = null;
+  for (let round = 0; round < MAX_DECODE_ROUNDS && ENCODED.test(copy); round++) {
+    const { decoded, starts } = percentDecode(copy);
+    const previous: number[] | null = toOriginal;
+    toOriginal = previous ? starts.map((i) => previous[i]!) : starts;
+    copy = decoded;
+    const found: SecretRange[] = [];
+    builtIn(copy, found);
+    for (const r of found)
+      ranges.push({ start: toOriginal[r.start]!, end: toOriginal[r.end]!, rule: r.rule });
   }
-  return out;
+  if (ranges.length === 0) return ranges;
+  const markers: Array<[number, number]> = [];
+  for (const m of text.matchAll(MARKER)) markers.push([m.index, m.index + m[0].length]);
+  return merge(ranges, markers);
 }
 
-/** Pure: redact whole values under sensitive keys and secrets inside every other string, recursively. */
-export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
-  return redactObject(fields, 0);
+/**
+ * Pure: replace the secrets of free text with `[REDACTED:rule]`, counting each replacement by rule into `counts`
+ * when given. `extras` are the deployment's own patterns.
+ */
+export function redactTextCounted(s: string, counts?: RedactionCounts, extras: RedactExtras = {}): string {
+  const ranges = findSecrets(s, extras);
+  if (ranges.length === 0) return s;
+  let out = "";
+  let at = 0;
+  for (const r of ranges) {
+    out += s.slice(at, r.start) + redactedAs(r.rule);
+    at = r.end;
+    if (counts) counts[r.rule] = (counts[r.rule] ?? 0) + 1;
+  }
+  return out + s.slice(at);
 }
+
+/** Pure: replace secrets found anywhere in free text with `[REDACTED:rule]`. */
+export function redactText(s: string, extras: RedactExtras = {}): string {
+  return redactTextCounted(s, undefined, extras);
+}
+
+export { isSensitiveKey, redactFields, redactFieldsCounted, redactValueCounted } from "./redact-fields.js";

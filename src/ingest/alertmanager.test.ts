@@ -186,7 +186,9 @@ describe("Alertmanager payload mapping", () => {
     ).signals;
     const text = JSON.stringify(signal);
     expect(text).not.toMatch(/hunter2|CANARY|abcdefghijklmnop/);
-    expect(signal!.message).toContain("[REDACTED]");
+    expect(signal!.message).toContain(
+      "postgres://[REDACTED:url-credentials]@db/prod key [REDACTED:anthropic-key]",
+    );
     expect(signal!.fingerprint).not.toContain("hunter2");
   });
 

@@ -23,11 +23,19 @@ export function truncateText(text: string, maxChars: number): string {
   return `${text.slice(0, end)}…`;
 }
 
+/** Pure: redact, then cut: a secret at the cut is found whole (a half secret would survive redaction). */
+export function redactThenTruncate(value: string, maxChars: number): string {
+  return truncateText(redactText(value), maxChars);
+}
+
+// Redacted whole (names too: a secret can be a label's name, and a label's name can say its value is one), then cut.
 const boundedRecord = (maxChars: number) =>
-  z.record(
-    z.string(),
-    z.string().transform((value) => truncateText(value, maxChars)),
-  );
+  z.record(z.string(), z.string()).transform((record) => {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(redactFields(record)))
+      out[key] = truncateText(value as string, maxChars);
+    return out;
+  });
 
 // Alertmanager writes RFC 3339 with up to nanosecond precision; Date.parse keeps the milliseconds.
 const timestamp = z.iso.datetime({ offset: true });
@@ -42,7 +50,7 @@ export const alertSchema = z.object({
   generatorURL: z
     .string()
     .default("")
-    .transform((url) => truncateText(url, MAX_URL_CHARS)),
+    .transform((url) => redactThenTruncate(url, MAX_URL_CHARS)),
   fingerprint: z.string().min(1).max(256),
 });
 

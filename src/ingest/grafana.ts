@@ -13,14 +13,14 @@ import {
   MAX_URL_CHARS,
   notificationFields,
   parseCount,
-  truncateText,
+  redactThenTruncate,
   type WebhookBatch,
 } from "./alertmanager.js";
 
 const url = z
   .string()
   .default("")
-  .transform((value) => truncateText(value, MAX_URL_CHARS));
+  .transform((value) => redactThenTruncate(value, MAX_URL_CHARS));
 
 /** One Grafana alert: an Alertmanager alert plus links and the query values that made it fire. */
 export const grafanaAlertSchema = alertSchema.extend({
@@ -32,7 +32,7 @@ export const grafanaAlertSchema = alertSchema.extend({
   valueString: z
     .string()
     .default("")
-    .transform((value) => truncateText(value, MAX_ANNOTATION_CHARS)),
+    .transform((value) => redactThenTruncate(value, MAX_ANNOTATION_CHARS)),
 });
 
 /** Grafana webhook body, payload version 1. */

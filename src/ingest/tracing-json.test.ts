@@ -176,7 +176,7 @@ describe("eventToSignal", () => {
   it("never lets the canary secret of line 10 through", () => {
     const signal = eventToSignal(eventAt(10));
     expect(JSON.stringify(signal)).not.toContain("CANARY");
-    expect(signal.fields.authorization).toBe("[REDACTED]");
+    expect(signal.fields.authorization).toBe("[REDACTED:sensitive-field]");
   });
 
   it("redacts and bounds long messages and field values", () => {
@@ -187,7 +187,7 @@ describe("eventToSignal", () => {
       }),
     );
     const signal = eventToSignal(event, { maxFieldChars: 100 });
-    expect(signal.message.startsWith("token=[REDACTED] m")).toBe(true);
+    expect(signal.message.startsWith("token=[REDACTED:key-value] m")).toBe(true);
     expect(signal.message.length).toBeLessThanOrEqual(101);
     expect(String(signal.fields.body).length).toBeLessThanOrEqual(101);
     expect(signal.fields.n).toBe(1);

@@ -4,7 +4,7 @@
  * @see https://docs.rs/tracing-subscriber/0.3/tracing_subscriber/fmt/format/struct.Json.html
  */
 import { fingerprintOf } from "../domain/fingerprint.js";
-import { redactFields, redactText } from "../domain/redact.js";
+import { type RedactionCounts, redactFieldsCounted, redactTextCounted } from "../domain/redact.js";
 import { epochToMs } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
 
@@ -158,9 +158,10 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
 }
 
 /** Pure: redact, then cut to `maxChars` (the slack keeps a secret at the cut whole while it is redacted). */
-export function boundText(s: string, maxChars: number): string {
-  const redacted = redactText(
+export function boundText(s: string, maxChars: number, counts?: RedactionCounts): string {
+  const redacted = redactTextCounted(
     s.length > maxChars + REDACT_SLACK_CHARS ? s.slice(0, maxChars + REDACT_SLACK_CHARS) : s,
+    counts,
   );
   return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
 }
@@ -181,19 +182,20 @@ function boundValue(value: unknown, maxChars: number, depth: number): unknown {
  */
 export function eventToSignal(
   event: LogEvent,
-  options: { maxFieldChars?: number; fallbackTimestampMs?: number } = {},
+  options: { maxFieldChars?: number; fallbackTimestampMs?: number; redactions?: RedactionCounts } = {},
 ): Signal {
+  const counts = options.redactions ?? {};
   const maxChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
   const timestampMs =
     Number.isNaN(event.timestampMs) && options.fallbackTimestampMs !== undefined
       ? options.fallbackTimestampMs
       : event.timestampMs;
-  const message = boundText(event.message, maxChars);
-  const target = boundText(event.target, 256);
-  const errorCode = event.errorCode === null ? null : boundText(event.errorCode, 128);
+  const message = boundText(event.message, maxChars, counts);
+  const target = boundText(event.target, 256, counts);
+  const errorCode = event.errorCode === null ? null : boundText(event.errorCode, 128, counts);
   // Pre-cut long strings (with slack) before redacting so hostile megabyte fields cost little.
   const preCut = boundValue(event.fields, maxChars + REDACT_SLACK_CHARS, 0) as Record<string, unknown>;
-  const fields = boundValue(redactFields(preCut), maxChars, 0) as Record<string, unknown>;
+  const fields = boundValue(redactFieldsCounted(preCut, counts), maxChars, 0) as Record<string, unknown>;
   return {
     fingerprint: fingerprintOf({ errorCode, target, message }),
     errorCode,
@@ -201,11 +203,11 @@ export function eventToSignal(
     level: event.level,
     message,
     timestampMs,
-    requestId: event.requestId === null ? null : boundText(event.requestId, 256),
+    requestId: event.requestId === null ? null : boundText(event.requestId, 256, counts),
     fields,
     source: "file",
     count: 1,
-    filename: event.filename === null ? null : boundText(event.filename, 512),
+    filename: event.filename === null ? null : boundText(event.filename, 512, counts),
     lineNumber: event.lineNumber,
     severityHint: null,
     dedupKey: null,

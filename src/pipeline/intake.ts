@@ -2,6 +2,8 @@
  * Intake: the single door every source uses. Stores signals durably (dedup + job in one transaction),
  * counts them, and wakes the worker so a new incident is processed without waiting for the next poll.
  */
+
+import { type RedactExtras, redactFields, redactText } from "../domain/redact.js";
 import { isSaneTimeMs } from "../domain/timestamp.js";
 import type { Signal } from "../domain/types.js";
 import type { Metrics } from "../metrics.js";
@@ -26,14 +28,19 @@ export function createIntake(deps: {
   metrics: Metrics;
   now: () => number;
   wake: () => void;
+  /** The deployment's own patterns and field names (config `redact`); built-in rules ran at parse time. */
+  redact?: RedactExtras;
 }): Intake {
   const { store, policy, metrics, now, wake } = deps;
+  const extras = deps.redact;
+  const custom = extras && ((extras.patterns?.length ?? 0) > 0 || (extras.fields?.length ?? 0) > 0);
   return {
-    async ingest(given, offset) {
-      if (given.length === 0 && !offset) return [];
+    async ingest(raw, offset) {
+      if (raw.length === 0 && !offset) return [];
       const at = now();
       // A clock that says 1970, year 57892 or tomorrow-week cannot date an incident: the receive time does.
-      const signals = given.map((s) => {
+      const redacted = custom ? raw.map((s) => redactSignal(s, extras)) : raw;
+      const signals = redacted.map((s) => {
         if (isSaneTimeMs(s.timestampMs, at)) return s;
         metrics.timestampsReplaced.inc({ source: s.source });
         return { ...s, timestampMs: at };
@@ -60,5 +67,22 @@ export function createIntake(deps: {
       if (id) wake();
       return id;
     },
+  };
+}
+
+/** Pure: a signal with the deployment's own patterns and field names applied to every text it carries. */
+export function redactSignal(signal: Signal, extras: RedactExtras): Signal {
+  const text = (s: string) => redactText(s, extras);
+  const orNull = (s: string | null) => (s === null ? null : text(s));
+  return {
+    ...signal,
+    fingerprint: text(signal.fingerprint),
+    errorCode: orNull(signal.errorCode),
+    target: text(signal.target),
+    message: text(signal.message),
+    requestId: orNull(signal.requestId),
+    fields: redactFields(signal.fields, extras),
+    ...(signal.url ? { url: text(signal.url) } : {}),
+    ...(signal.filename ? { filename: text(signal.filename) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** Pure: the readable incident card the console sink prints. Log text is untrusted, so it is de-fanged first. */
+import { redactText } from "../domain/redact.js";
 import type { Incident, Severity } from "../domain/types.js";
 import type { SinkEvent } from "./sink.js";
 
@@ -15,10 +16,10 @@ const ESCAPE_SEQUENCE = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Remove terminal control sequences and control characters an attacker could smuggle through a log line. */
+/** Remove terminal control sequences and control characters an attacker could smuggle through a log line, and secrets. */
 export function plainText(text: string, maxChars = 500): string {
   // C0/C1 controls, and bidirectional overrides that would make a message display reversed.
-  const cleaned = text.replace(ESCAPE_SEQUENCE, "").replace(CONTROL_CHARACTERS, " ");
+  const cleaned = redactText(text.replace(ESCAPE_SEQUENCE, "")).replace(CONTROL_CHARACTERS, " ");
   const flat = cleaned.replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }

@@ -6,6 +6,7 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
+import { redactFields } from "../domain/redact.js";
 import { incidentToJson } from "../http/incident-json.js";
 import type { Sink } from "./sink.js";
 
@@ -29,12 +30,13 @@ export function createJsonlSink(deps: {
     accepts: (incident) => incident.suppressed === null,
     async send(incident, event) {
       const deliveryId = jsonlDeliveryId(incident.id, event);
-      const record = {
+      // Redacted again on the way out (a no-op for what intake redacted; a net for anything that was not).
+      const record = redactFields({
         deliveryId,
         event,
         deliveredAt: new Date(deps.now()).toISOString(),
         ...incidentToJson(incident),
-      };
+      });
       try {
         const fh = await file();
         // One write call per line: O_APPEND makes each write land whole, even with concurrent deliveries.

@@ -12,6 +12,8 @@ export interface ServeProcess {
   child: ChildProcess;
   url: string;
   logs: () => string;
+  /** Everything printed on stdout (the console sink's cards). */
+  output: () => string;
   /** SIGKILL, no goodbye. */
   kill(): Promise<void>;
   /** SIGTERM and wait for a clean exit; resolves with the exit code. */
@@ -26,7 +28,10 @@ export async function startServe(args: string[], env: Record<string, string> = {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
   });
   let logs = "";
-  child.stdout?.resume();
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 15 s:\n${logs}`)), 15_000);
@@ -47,6 +52,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
     child,
     url,
     logs: () => logs,
+    output: () => output,
     async kill() {
       child.kill("SIGKILL");
       await exited;

@@ -99,7 +99,7 @@ describe("GitHub safe Markdown", () => {
   });
 
   it("redacts secrets everywhere, code blocks included", () => {
-    expect(codeBlock("Authorization: Bearer abc.def.ghi")).toContain("Bearer [REDACTED]");
-    expect(githubText("token=hunter2")).toBe("token=\\[REDACTED\\]"); // escaped brackets render as [REDACTED]
+    expect(codeBlock("Authorization: Bearer abc.def.ghi")).toContain("Bearer [REDACTED:bearer]");
+    expect(githubText("token=hunter2")).toBe("token=\\[REDACTED:key-value\\]"); // escaped brackets render as [REDACTED]
   });
 });

@@ -1,0 +1,205 @@
+/**
+ * ai-monitor's own secret rules: what secretlint's preset does not cover (URL credentials in every shape, auth
+ * schemes and headers, key=value / key: value / JSON / YAML spellings, formats of providers it has no rule for)
+ * and a second net under a few it does. Each rule reports the range of the secret alone, so the text around it
+ * (the host of a URL, the name of a key) stays readable.
+ * Patterns start with a literal or a bounded prefix and use no nested quantifiers: input is hostile.
+ */
+
+/** One rule: `pattern` is global with indices (`gd`); the secret is the first capture group that matched. */
+export interface OwnRule {
+  id: string;
+  /** A regex fragment every match contains (case-insensitive); the union of these gates all rules at once. */
+  trigger: string;
+  pattern: RegExp;
+  /** Keep a match only when this agrees (prose such as "Basic authentication" is not a credential). */
+  accept?: (secret: string, match: string) => boolean;
+}
+
+/** Key names whose value is a credential in `key=value`, `key: value` and `"key": "value"` text. */
+export const SECRET_KEY_WORDS =
+  "password|passwd|pwd|passphrase|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|id[_-]?token|" +
+  "auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|account[_-]?key|credentials?|" +
+  "auth|session[_-]?id|sessionid|signature|sig";
+
+// Words that follow "password:" or "token:" in prose: the colon form needs a value that is not one of them.
+const PROSE =
+  /^(?:invalid|incorrect|missing|expired|required|mismatch|failed|wrong|empty|null|none|nil|true|false|changed|reset|ok|denied|rejected|revoked|unknown|not|is|was|set|unset|provided|present|absent|too|must|should|error|tokens?|auth|authentication|authorization|header|scheme|prefix|string|value)$/i;
+
+// Characters that end an unquoted value (JSON and logfmt punctuation, shell quotes, whitespace).
+const UNQUOTED = String.raw`[^\s"'\\&,;<>{}\[\]()|\u0060]+`;
+
+// An error variant or a path after "token:" ("ExpiredSignature", "jsonwebtoken::errors"), not a value.
+const IDENTIFIER = /^(?:[A-Z][a-z]+){2,}$|::/;
+
+// Keys whose value is a secret even when it looks like a word ("password: x").
+const PASSWORD_KEY = /^(?:password|passwd|pwd|passphrase|secret)/i;
+
+/** Pure: the value looks like a credential rather than a word of prose. */
+export function notProse(value: string): boolean {
+  return !PROSE.test(value) && !/^\[REDACTED/.test(value);
+}
+
+function looksBase64(value: string): boolean {
+  return /[0-9+/=]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value.slice(1)));
+}
+
+function hasDigitOrMixed(value: string): boolean {
+  return value.length >= 8 && (/[\d._~+/=-]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value)));
+}
+
+const rule = (
+  id: string,
+  trigger: string,
+  source: string,
+  flags = "",
+  accept?: OwnRule["accept"],
+): OwnRule => ({
+  id,
+  trigger,
+  pattern: new RegExp(source, `gd${flags}`),
+  ...(accept ? { accept } : {}),
+});
+
+/** The rules, most specific first: on overlapping ranges the earliest start wins, then the longer, then this order. */
+export const OWN_RULES: readonly OwnRule[] = [
+  // Key blocks, or their start up to the end of the text when the END line was cut off.
+  rule(
+    "pgp-private-key",
+    "-----BEGIN PGP",
+    String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?(?:-----END PGP PRIVATE KEY BLOCK-----|$))`,
+  ),
+  rule(
+    "private-key",
+    "-----BEGIN",
+    String.raw`(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$))`,
+  ),
+  // scheme://user:password@host (empty user, "/" or "@" in the password) and scheme://long-token@host.
+  rule(
+    "url-credentials",
+    "://",
+    // Greedy up to the last "@" that a host follows: "@" and "/" may sit in the password.
+    String.raw`\b[a-z][a-z0-9+.-]{0,30}://([^\s/?#@"'<>` +
+      "`" +
+      String.raw`]*:[^\s"'<>` +
+      "`" +
+      String.raw`]*|[^\s/?#@:"'<>` +
+      "`" +
+      String.raw`]{16,})@(?=[\w.%\[\]-]+(?:[:/?#\s"'<>),;]|$))`,
+    "i",
+  ),
+  rule(
+    "discord-webhook",
+    "discord",
+    String.raw`\bhttps?://(?:[\w-]+\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/\d+/([\w-]+)`,
+    "i",
+  ),
+  rule(
+    "slack-webhook",
+    "hooks.slack.com",
+    String.raw`\bhttps://hooks\.slack\.com/((?:services|workflows|triggers)/[\w/-]+)`,
+    "i",
+  ),
+  rule(
+    "aws-access-key",
+    "A[KS]IA|A[GIR][PO]A|ANPA|ANVA",
+    String.raw`\b((?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16})\b`,
+  ),
+  rule("google-api-key", "AIza", String.raw`\b(AIza[\w-]{35})`),
+  rule(
+    "gitlab-token",
+    "gl[a-z]{1,5}-|GR1348941",
+    String.raw`\b((?:gl(?:pat|dt|rt|ptt|ft|imt|oas|cbt|soat|ffct|agent)-|GR1348941)[\w-]{20,})`,
+  ),
+  rule(
+    "github-token",
+    "gh[pousr]_|github_pat_",
+    String.raw`\b((?:gh[pousr]_[A-Za-z0-9]{20,})|github_pat_\w{20,})`,
+  ),
+  rule("anthropic-key", "sk-ant-", String.raw`\b(sk-ant-[\w-]{8,})`),
+  rule(
+    "stripe-key",
+    "_live_|_test_|whsec_",
+    String.raw`\b((?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{10,}|whsec_[0-9a-zA-Z]{24,})`,
+  ),
+  rule("api-key", "sk-", String.raw`\b(sk-[\w-]{20,})`),
+  rule("npm-token", "npm_", String.raw`\b(npm_[A-Za-z0-9]{36})\b`),
+  rule("sendgrid-key", "SG\\.", String.raw`\b(SG\.[\w-]{16,32}\.[\w-]{16,64})`),
+  rule("slack-token", "xox", String.raw`\b(xox[a-z]-[A-Za-z0-9-]{6,})`),
+  rule("huggingface-token", "hf_|api_org_", String.raw`\b((?:hf_|api_org_)[A-Za-z0-9]{30,})`),
+  rule("twilio-key", "SK", String.raw`\b(SK[0-9a-f]{32})\b`),
+  rule("mailgun-key", "key-", String.raw`\b(key-[0-9a-f]{32})\b`),
+  rule("telegram-bot-token", ":AA", String.raw`(?<!\d)(\d{8,10}:AA[\w-]{33})`),
+  rule("digitalocean-token", "do[por]_v1_", String.raw`\b(do[por]_v1_[a-f0-9]{64})`),
+  rule("pypi-token", "pypi-", String.raw`\b(pypi-AgE[\w-]{50,})`),
+  rule("age-secret-key", "AGE-SECRET", String.raw`\b(AGE-SECRET-KEY-1[0-9A-Z]{58})`),
+  rule("square-token", "sq0|EAAA", String.raw`\b(sq0(?:atp|csp)-[\w-]{22,43}|EAAA[\w-]{60})`),
+  rule("postman-key", "PMAK-", String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})`),
+  rule("newrelic-key", "NRAK-", String.raw`\b(NRAK-[A-Z0-9]{27})`),
+  rule("sentry-token", "sntry", String.raw`\b(sntry[su]_[\w=+/]{40,})`),
+  rule("doppler-token", "dp\\.", String.raw`\b(dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,})`),
+  rule(
+    "discord-bot-token",
+    String.raw`[\w-]{23}\.[\w-]{6}\.`,
+    String.raw`\b([MNO][A-Za-z\d_-]{23,25}\.[\w-]{6}\.[\w-]{27,40})`,
+  ),
+  // JWT: base64url header and payload (both start with eyJ = '{"'), optional signature.
+  rule("jwt", "eyJ", String.raw`\b(eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*)`),
+  // Generic schemes and headers, after the provider formats (on the same range, the earlier rule names it).
+  rule(
+    "digest-auth",
+    "digest",
+    String.raw`\bDigest\s+((?:[a-z]+=(?:"[^"\n]*"|[^\s,"]+)[ \t]*,?[ \t]*){1,16})`,
+    "i",
+  ),
+  rule("bearer", "bearer", String.raw`\bBearer\s+([\w.~+/=-]+)`, "i", notProse),
+  rule("basic-auth", "basic", String.raw`\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})`, "i", looksBase64),
+  // "token <value>" (GitHub's scheme) anywhere: a long value that is not a word.
+  rule("token-auth", "token", String.raw`\btoken\s+([\w.~+/=-]{16,})`, "i", hasDigitOrMixed),
+  // Headers whose whole value is a credential (any scheme, or none).
+  rule(
+    "auth-header",
+    "authorization|api-key|auth-token|access-token|private-token|vault-token",
+    String.raw`\b(?:proxy-)?(?:authorization|x-api-key|api-key|x-auth-token|x-access-token|private-token|x-vault-token)["']?\s*:\s*["']?(?:(?:bearer|basic|digest|token|apikey|sso-key)\s+)?([^\s"',;]+)`,
+    "i",
+    notProse,
+  ),
+  rule("cookie", "cookie", String.raw`\b(?:set-)?cookie["']?\s*:\s*["']?([^\r\n"']+)`, "i"),
+  rule(
+    "azure-connection-string",
+    "key=|signature=|password=|pwd=",
+    String.raw`(?:\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret)|;\s*(?:Password|Pwd))=([^;"'\s]+)`,
+    "i",
+  ),
+  // "key": "value" (JSON, also with escaped quotes inside a JSON string) and 'key': 'value'.
+  rule(
+    "key-value",
+    SECRET_KEY_WORDS,
+    String.raw`(?:${SECRET_KEY_WORDS})(?:"\s*[:=]\s*"((?:[^"\\\n]|\\.)*)"|\\"\s*[:=]\s*\\"((?:[^"\\\n]|\\[^"\n])*)\\"|'\s*[:=]\s*'([^'\n]*)')`,
+    "i",
+    (v) => v !== "" && !/^\[REDACTED/.test(v),
+  ),
+  rule(
+    "key-value",
+    SECRET_KEY_WORDS,
+    // A call or a path in code (\`token = get_token()\`, \`secret = env::var(..)\`) is not a value.
+    String.raw`(?:${SECRET_KEY_WORDS})["']?\s*(?:=>|=)\s*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED})(?![\w(:]))`,
+    "i",
+    (v) => v !== "" && !/^\[REDACTED/.test(v),
+  ),
+  // key: value (YAML, free text): prose such as "password: invalid" is left alone.
+  rule(
+    "key-value",
+    SECRET_KEY_WORDS,
+    String.raw`(?:${SECRET_KEY_WORDS})["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|(${UNQUOTED}))`,
+    "i",
+    (v, match) =>
+      v !== "" &&
+      notProse(v) &&
+      !IDENTIFIER.test(v) &&
+      (PASSWORD_KEY.test(match) || v.length >= 16 || hasDigitOrMixed(v)),
+  ),
+];
+
+/** One case-insensitive test that every rule's match needs to pass: clean text costs one scan. */
+export const OWN_TRIGGER = new RegExp(OWN_RULES.map((r) => r.trigger).join("|"), "i");

@@ -2,7 +2,7 @@
  * kill -9 in the middle of work, then restart: every incident reaches the JSONL sink exactly once.
  * Runs the real built CLI against a real SQLite file and real log files.
  */
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -95,5 +95,31 @@ describe("crash recovery (serve killed with SIGKILL)", () => {
     await waitFor(() => t.codes().includes("DB_001"), 15_000, "the alert's incident after restart");
     expect(await again.terminate()).toBe(0);
     expect(t.codes().filter((c) => c === "DB_001")).toHaveLength(1);
+  }, 60_000);
+
+  it("finishes a log renamed out of the pattern while it was killed, then reads the new one", async () => {
+    const t = setup();
+    const dir = join(t.log, "..");
+    const app = join(dir, "app.log");
+    // Watch *.log: the rotated name app.log.1 is not matched, so only the stored offsets can find it.
+    writeFileSync(
+      join(dir, "ai-monitor.yaml"),
+      `listen: 127.0.0.1:0\nstore:\n  sqlitePath: ${join(dir, "db.sqlite")}\nwatch:\n  paths: [${JSON.stringify(join(dir, "*.log"))}]\n` +
+        `  pollInterval: 100ms\nsinks:\n  console: false\n  jsonl: ${JSON.stringify(t.jsonl)}\ndiagnosis:\n  ratePerHour: 1000\n`,
+    );
+    let p = await t.start();
+    for (let i = 0; i < 30; i++) appendFileSync(app, t.errorLine(i));
+    await waitFor(() => t.codes().length >= 1, 15_000, "a first delivery");
+    await p.kill();
+
+    for (let i = 30; i < 40; i++) appendFileSync(app, t.errorLine(i)); // written just before the rotation
+    renameSync(app, join(dir, "app.log.1"));
+    for (let i = 40; i < 50; i++) appendFileSync(app, t.errorLine(i));
+    p = await t.start();
+    await waitFor(() => t.codes().length >= 50, 20_000, "all 50 incidents");
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate would show up now
+    expect(await p.terminate()).toBe(0);
+    expect(new Set(t.codes()).size).toBe(50);
+    expect(t.codes()).toHaveLength(50);
   }, 60_000);
 });

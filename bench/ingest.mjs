@@ -1,6 +1,9 @@
 // bench/ingest: time `ai-monitor scan` over a generated tracing-JSON log against `grep -c` over the same file.
 // Usage: npm run bench:ingest -- [--size-mib 1024] [--error-ratio 0.01] [--fingerprints 50] [--runs 3] [--keep]
+//        [--baseline DIR]
 // With several runs, grep and scan alternate over the same file (each scan on a fresh store): medians printed.
+// --baseline DIR: also scan with DIR/dist/cli.js (another build, e.g. `git archive main | tar -x -C DIR` with a
+// node_modules symlink and `npx tsc -p tsconfig.build.json`), alternated with this build over the same file.
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +15,7 @@ const errorRatio = Number(flag("error-ratio", "0.01"));
 const fingerprints = Number(flag("fingerprints", "50"));
 const runs = Math.max(1, Number(flag("runs", "1")));
 const keep = process.argv.includes("--keep");
+const baselineDir = flag("baseline", "");
 
 const dir = await mkdtemp(join(tmpdir(), "ai-monitor-bench-ingest-"));
 const logFile = join(dir, "server.log");
@@ -58,23 +62,32 @@ await writeFile(
 await run("cat", [logFile], { stdio: ["ignore", "ignore", "ignore"] });
 const greps = [];
 const scans = [];
-for (let i = 0; i < runs; i++) {
-  // A fresh store and sink each time: a second scan over kept offsets would read nothing.
+const baselines = [];
+/** One scan by the build whose CLI is `cli`, on a fresh store and sink (kept offsets would read nothing). */
+async function scanWith(cli) {
   for (const f of ["bench.db", "bench.db-wal", "bench.db-shm", "incidents.jsonl"]) {
     await unlink(join(dir, f)).catch(() => {});
   }
-  greps.push(await run("grep", ["-c", '"level":"ERROR"', logFile]));
-  const one = await run(process.execPath, ["dist/cli.js", "scan", logFile, "--config", config], {
+  const one = await run(process.execPath, [cli, "scan", logFile, "--config", config], {
     env: { ...process.env, LOG_LEVEL: "warn" },
   });
   if (one.code !== 0) {
     process.stderr.write(one.stderr);
     process.exit(1);
   }
+  return one;
+}
+for (let i = 0; i < runs; i++) {
+  greps.push(await run("grep", ["-c", '"level":"ERROR"', logFile]));
+  // Alternate which build goes first, so neither always meets a warmer machine.
+  if (baselineDir && i % 2 === 1) baselines.push(await scanWith(join(baselineDir, "dist", "cli.js")));
+  const one = await scanWith("dist/cli.js");
   scans.push(one);
+  if (baselineDir && i % 2 === 0) baselines.push(await scanWith(join(baselineDir, "dist", "cli.js")));
   if (runs > 1) {
+    const base = baselineDir ? `, baseline scan ${baselines[i].seconds.toFixed(3)} s` : "";
     process.stderr.write(
-      `run ${i + 1}: grep ${greps[i].seconds.toFixed(3)} s, scan ${one.seconds.toFixed(3)} s, RSS ${one.peakRssMiB.toFixed(1)} MiB\n`,
+      `run ${i + 1}: grep ${greps[i].seconds.toFixed(3)} s, scan ${one.seconds.toFixed(3)} s${base}, RSS ${one.peakRssMiB.toFixed(1)} MiB\n`,
     );
   }
 }
@@ -102,6 +115,12 @@ console.log(
   `ai-monitor scan ${scan.seconds.toFixed(3)} s (${mibps(scan.seconds)} MiB/s), peak RSS ${scan.peakRssMiB.toFixed(1)} MiB`,
 );
 console.log(`ratio           ${ratio.toFixed(2)}x grep (target <= 2x), RSS target < 150 MiB`);
+if (baselineDir) {
+  const base = median(baselines, "seconds");
+  console.log(
+    `baseline scan   ${base.toFixed(3)} s (${baselineDir}); this build ${((scan.seconds / base - 1) * 100).toFixed(1)}% vs baseline`,
+  );
+}
 console.log(`scan said       ${summary}`);
 if (grepCount !== generated.errors)
   console.log(`WARNING: grep counted ${grepCount}, generated ${generated.errors}`);

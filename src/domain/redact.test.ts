@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   findSecrets,
   isSensitiveKey,
+  mightHoldSecret,
   percentDecode,
   redactFields,
   redactText,
@@ -139,6 +140,8 @@ describe("isSensitiveKey", () => {
     ["duration_ms", false],
   ])("%s -> %s", (key, expected) => {
     expect(isSensitiveKey(key)).toBe(expected);
+    // The line-level gate never skips a line whose field names are sensitive.
+    if (expected) expect(mightHoldSecret(key)).toBe(true);
   });
 });
 

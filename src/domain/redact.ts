@@ -6,7 +6,7 @@
  * on-call engineer sees which rule fired; markers are never redacted (or counted) twice.
  * Callers bound the text length first (see eventToSignal): input is hostile.
  */
-import { OWN_RULES, OWN_TRIGGER } from "./redact-rules.js";
+import { LONG_TOKEN, OWN_RULES, OWN_TRIGGER } from "./redact-rules.js";
 import { type SecretRange, scanWithSecretlint } from "./secretlint-scan.js";
 
 export type { SecretRange } from "./secretlint-scan.js";
@@ -42,7 +42,7 @@ export interface RedactExtras {
 }
 
 function ownRules(text: string, out: SecretRange[]): void {
-  if (!OWN_TRIGGER.test(text)) return;
+  if (!LONG_TOKEN.test(text) && !OWN_TRIGGER.test(text)) return;
   for (const rule of OWN_RULES) {
     rule.pattern.lastIndex = 0;
     for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
@@ -81,6 +81,16 @@ function builtIn(text: string, out: SecretRange[]): void {
 }
 
 const ENCODED = /%[0-9a-fA-F]{2}/;
+// Words of the sensitive field names (isSensitiveKey) that the rules' triggers do not already cover.
+const FIELD_WORDS = /pass|jwt|cookie|credential/i;
+
+/**
+ * Pure: false only when no built-in rule, no sensitive field name and no encoded form can be in `text`. Callers
+ * test the strings of a whole line at once (joined) and skip redaction when it is false: most error lines.
+ */
+export function mightHoldSecret(text: string): boolean {
+  return LONG_TOKEN.test(text) || OWN_TRIGGER.test(text) || ENCODED.test(text) || FIELD_WORDS.test(text);
+}
 const MAX_DECODE_ROUNDS = 2;
 
 /** Pure: `text` with each %XX decoded to one character, and where each decoded character starts in `text`. */

@@ -4,7 +4,12 @@
  * @see https://docs.rs/tracing-subscriber/0.3/tracing_subscriber/fmt/format/struct.Json.html
  */
 import { fingerprintOf } from "../domain/fingerprint.js";
-import { type RedactionCounts, redactFieldsCounted, redactTextCounted } from "../domain/redact.js";
+import {
+  mightHoldSecret,
+  type RedactionCounts,
+  redactFieldsCounted,
+  redactTextCounted,
+} from "../domain/redact.js";
 import { epochToMs } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
 
@@ -158,11 +163,9 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
 }
 
 /** Pure: redact, then cut to `maxChars` (the slack keeps a secret at the cut whole while it is redacted). */
-export function boundText(s: string, maxChars: number, counts?: RedactionCounts): string {
-  const redacted = redactTextCounted(
-    s.length > maxChars + REDACT_SLACK_CHARS ? s.slice(0, maxChars + REDACT_SLACK_CHARS) : s,
-    counts,
-  );
+export function boundText(s: string, maxChars: number, counts?: RedactionCounts, clean = false): string {
+  const head = s.length > maxChars + REDACT_SLACK_CHARS ? s.slice(0, maxChars + REDACT_SLACK_CHARS) : s;
+  const redacted = clean ? head : redactTextCounted(head, counts);
   return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
 }
 
@@ -174,6 +177,29 @@ function boundValue(value: unknown, maxChars: number, depth: number): unknown {
   for (const [key, item] of Object.entries(value).slice(0, 64))
     out[key] = boundValue(item, maxChars, depth + 1);
   return out;
+}
+
+function collectStrings(value: unknown, out: string[], depth: number): void {
+  if (typeof value === "string") out.push(value);
+  else if (value !== null && typeof value === "object" && depth < 16) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!Array.isArray(value)) out.push(key);
+      collectStrings(item, out, depth + 1);
+    }
+  }
+}
+
+/** Every string of an event (field names included), joined, for the one cheap "might hold a secret" test. */
+function lineStrings(event: LogEvent, fields: Record<string, unknown>): string {
+  const out = [
+    event.message,
+    event.target,
+    event.errorCode ?? "",
+    event.requestId ?? "",
+    event.filename ?? "",
+  ];
+  collectStrings(fields, out, 0);
+  return out.join("\n");
 }
 
 /**
@@ -190,12 +216,17 @@ export function eventToSignal(
     Number.isNaN(event.timestampMs) && options.fallbackTimestampMs !== undefined
       ? options.fallbackTimestampMs
       : event.timestampMs;
-  const message = boundText(event.message, maxChars, counts);
-  const target = boundText(event.target, 256, counts);
-  const errorCode = event.errorCode === null ? null : boundText(event.errorCode, 128, counts);
   // Pre-cut long strings (with slack) before redacting so hostile megabyte fields cost little.
   const preCut = boundValue(event.fields, maxChars + REDACT_SLACK_CHARS, 0) as Record<string, unknown>;
-  const fields = boundValue(redactFieldsCounted(preCut, counts), maxChars, 0) as Record<string, unknown>;
+  // One cheap test over every string of the line; most error lines hold nothing a rule could match.
+  const clean = !mightHoldSecret(lineStrings(event, preCut));
+  const message = boundText(event.message, maxChars, counts, clean);
+  const target = boundText(event.target, 256, counts, clean);
+  const errorCode = event.errorCode === null ? null : boundText(event.errorCode, 128, counts, clean);
+  const fields = boundValue(clean ? preCut : redactFieldsCounted(preCut, counts), maxChars, 0) as Record<
+    string,
+    unknown
+  >;
   return {
     fingerprint: fingerprintOf({ errorCode, target, message }),
     errorCode,
@@ -203,11 +234,11 @@ export function eventToSignal(
     level: event.level,
     message,
     timestampMs,
-    requestId: event.requestId === null ? null : boundText(event.requestId, 256, counts),
+    requestId: event.requestId === null ? null : boundText(event.requestId, 256, counts, clean),
     fields,
     source: "file",
     count: 1,
-    filename: event.filename === null ? null : boundText(event.filename, 512, counts),
+    filename: event.filename === null ? null : boundText(event.filename, 512, counts, clean),
     lineNumber: event.lineNumber,
     severityHint: null,
     dedupKey: null,

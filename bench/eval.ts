@@ -28,7 +28,7 @@ try {
       json: values.json,
       minAccuracy: values["min-accuracy"] === undefined ? undefined : Number(values["min-accuracy"]),
     },
-    { log: createLogger(process.env.LOG_LEVEL ?? "warn"), write: (t) => process.stdout.write(t) },
+    { log: createLogger({ level: process.env.LOG_LEVEL ?? "warn" }), write: (t) => process.stdout.write(t) },
   );
   process.exitCode = exitCode;
 } catch (err) {

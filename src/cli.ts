@@ -3,14 +3,23 @@
  * Entry point: parses argv and calls the commands; nothing else lives here. Each command's module is
  * imported only when that command runs: a cron `scan` must not pay for hono, the Anthropic SDK or eval.
  */
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { startServe } from "./commands/serve.js";
 import { ConfigError, loadConfig } from "./config/load.js";
+import { describeFatal, EXIT } from "./fatal.js";
 import { filterInputShape, toIncidentFilter } from "./http/incident-filter-input.js";
-import { createLogger } from "./log.js";
+import { chooseLogFormat, createLogger, logFormatFlag } from "./log.js";
 
-const log = createLogger();
-const io = { log, out: process.stdout, colour: process.stdout.isTTY === true && !process.env.NO_COLOR };
+const tty = { out: process.stdout.isTTY === true, err: process.stderr.isTTY === true };
+const log = createLogger({
+  format: chooseLogFormat(logFormatFlag(process.argv), tty.out, tty.err),
+  colour: tty.err && !process.env.NO_COLOR,
+});
+const io = { log, out: process.stdout, colour: tty.out && !process.env.NO_COLOR };
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** Load config or exit 2 with every problem listed. */
 function configOrExit(file: string | undefined, overrides: Record<string, unknown> = {}) {
@@ -19,7 +28,7 @@ function configOrExit(file: string | undefined, overrides: Record<string, unknow
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     throw err;
   }
@@ -48,9 +57,26 @@ function filterFlag<K extends keyof typeof filterInputShape>(key: K) {
   };
 }
 
+/** Commander parser for a ratio from 0 to 1. */
+function ratio(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError("expected a number from 0 to 1, e.g. 0.7");
+  return n;
+}
+
 const program = new Command("ai-monitor")
   .description("Turns a Rust server's tracing ERROR logs into diagnosed, deduplicated incidents.")
-  .showHelpAfterError();
+  .version(version, "-V, --version", "print the version")
+  .addOption(
+    new Option(
+      "--log-format <format>",
+      "ai-monitor's own logs: pretty on a terminal, JSON otherwise",
+    ).choices(["pretty", "json"]),
+  )
+  .showHelpAfterError()
+  // Usage errors exit 2 (1 is a runtime failure); help and --version exit 0. Subcommands inherit this.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
 
 program
   .command("serve")
@@ -100,6 +126,8 @@ program
     const { formatScanSummary, runScan } = await import("./commands/scan.js");
     const summary = await runScan(config, globs, io);
     process.stderr.write(`${formatScanSummary(summary)}\n`);
+    // Every pattern matched nothing: a cron job pointed at the wrong place must not look like a quiet night.
+    if (summary.files === 0 && summary.unmatched.length > 0) process.exitCode = EXIT.failure;
   });
 
 program
@@ -108,9 +136,14 @@ program
     "write realistic sample logs to a temp dir and run the whole pipeline (offline unless configured)",
   )
   .option("-c, --config <file>", "YAML configuration file (its sinks and diagnoser apply)")
+  .option(
+    "--keep",
+    "keep the temp dir (sample logs, database, incidents.jsonl) instead of removing it",
+    false,
+  )
   .action(async (opts) => {
     const { runDemo } = await import("./commands/demo.js");
-    await runDemo({ configFile: opts.config }, io);
+    await runDemo({ configFile: opts.config, keep: opts.keep }, io);
   });
 
 program
@@ -180,7 +213,7 @@ program
 program
   .command("report")
   .description(
-    "the seed's success indicators (detection time, accuracy, auto-fix, cost) against their targets",
+    "the success indicators (detection time, diagnosis accuracy, auto-fix success, cost) against their targets",
   )
   .option("-c, --config <file>", "YAML configuration file")
   .addOption(new Option("--days <n>", "period in days (1-500)").default(30).argParser(positiveInt))
@@ -243,7 +276,7 @@ program
   .option("-c, --config <file>", "YAML configuration file")
   .option("--only <names>", "comma-separated scenario names")
   .option("--json", "print JSON", false)
-  .option("--min-accuracy <ratio>", "exit 1 below this accuracy (0-1)")
+  .addOption(new Option("--min-accuracy <ratio>", "exit 1 below this accuracy (0-1)").argParser(ratio))
   .action(async (opts) => {
     const config = configOrExit(opts.config);
     const { runEval } = await import("./commands/eval.js");
@@ -252,7 +285,7 @@ program
       {
         json: opts.json,
         ...(opts.only ? { only: String(opts.only).split(",") } : {}),
-        ...(opts.minAccuracy ? { minAccuracy: Number(opts.minAccuracy) } : {}),
+        ...(opts.minAccuracy !== undefined ? { minAccuracy: opts.minAccuracy } : {}),
       },
       { log, write: (t) => process.stdout.write(t) },
     );
@@ -273,8 +306,9 @@ program
     );
   });
 
-program.parseAsync(process.argv).catch((err: Error) => {
-  log.error({ err }, err.message);
-  process.stderr.write(`ai-monitor: ${err.message}\n`);
-  process.exit(1);
+// Printed once, for a person: what failed, naming the file, port or key, and what to do (stack with LOG_LEVEL=debug).
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const { text, exitCode } = describeFatal(err, log.isLevelEnabled("debug"));
+  process.stderr.write(text);
+  process.exit(exitCode);
 });

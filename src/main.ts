@@ -7,15 +7,18 @@ import { loadCatalog } from "./diagnose/catalog.js";
 import type { Diagnoser } from "./diagnose/diagnoser.js";
 import { llmMetricHooks } from "./diagnose/llm-metrics.js";
 import { createOfflineDiagnoser } from "./diagnose/offline.js";
+import { FatalError } from "./fatal.js";
 import type { Logger } from "./log.js";
-import { createMetrics, type Metrics } from "./metrics.js";
+import { createMetrics, type Metrics, zeroDeliverySeries } from "./metrics.js";
 import { createIntake, type Intake } from "./pipeline/intake.js";
 import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
 import { createConsoleSink } from "./sinks/console.js";
 import { createJsonlSink } from "./sinks/jsonl.js";
 import type { Sink } from "./sinks/sink.js";
+import { prepareSqlitePath } from "./store/sqlite/path-check.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
+import { packageVersion } from "./version.js";
 
 /** Everything a command needs, built from the configuration. */
 export interface Runtime {
@@ -41,8 +44,15 @@ export interface RuntimeOptions {
   colour?: boolean;
 }
 
-/** Open the store the configuration selects. */
-export async function openStore(config: Config, log: Logger): Promise<Store> {
+/**
+ * Open the store the configuration selects. `existing`: a read-only command's store, which must already
+ * exist (SQLite): it says there is no database instead of creating an empty one.
+ */
+export async function openStore(
+  config: Config,
+  log: Logger,
+  options: { existing?: boolean } = {},
+): Promise<Store> {
   if (config.store.databaseUrl) {
     // Integrations load on demand: a cron `scan` on SQLite should not pay for pg, the SDKs or Octokit.
     const { postgresStoreOptions } = await import("./config/postgres-section.js");
@@ -57,8 +67,20 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     log.debug({ backend: store.kind, database: describeTarget(config.store.databaseUrl) }, "store ready");
     return store;
   }
+  prepareSqlitePath(config.store.sqlitePath, { create: !options.existing });
   const store = createSqliteStore({ path: config.store.sqlitePath });
-  await store.init();
+  try {
+    await store.init();
+  } catch (err) {
+    throw new FatalError(
+      `cannot open database ${config.store.sqlitePath}: ${(err as Error).message}`,
+      1,
+      null,
+      {
+        cause: err,
+      },
+    );
+  }
   log.debug({ backend: store.kind, path: config.store.sqlitePath }, "store ready");
   return store;
 }
@@ -67,11 +89,12 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
   const now = options.now ?? Date.now;
+  const store = await openStore(config, log);
   const metrics = createMetrics({
     defaultMetrics: true,
     llmModels: config.anthropic.apiKey ? [config.anthropic.model] : [],
+    build: { version: packageVersion(), store: store.kind },
   });
-  const store = await openStore(config, log);
   const catalog = await loadCatalog(config.diagnosis.catalog);
   let diagnoser: Diagnoser = createOfflineDiagnoser({ catalog });
   let budget: BudgetGuard | null = null;
@@ -132,6 +155,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         now,
       })
     : null;
+  zeroDeliverySeries(
+    metrics,
+    sinks.map((s) => s.name),
+  );
 
   let worker: Worker | null = null;
   const intake = createIntake({
@@ -153,6 +180,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       budget,
       context: createDefaultContextGatherer({ config, log }),
       ratePerHour: config.diagnosis.ratePerHour,
+      severityLabel: config.webhook.labels.severity,
     },
     {
       owner: makeOwnerId(),

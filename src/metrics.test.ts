@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BUDGET_PERIODS, createMetrics, LLM_CALL_OUTCOMES, LLM_TOKEN_KINDS } from "./metrics.js";
+import {
+  BUDGET_PERIODS,
+  createMetrics,
+  LLM_CALL_OUTCOMES,
+  LLM_TOKEN_KINDS,
+  zeroDeliverySeries,
+} from "./metrics.js";
 
 /** The exposition lines of one metric family (samples only, no HELP/TYPE). */
 async function samples(metrics: ReturnType<typeof createMetrics>, name: string): Promise<string[]> {
@@ -55,5 +61,43 @@ describe("createMetrics", () => {
     const b = createMetrics();
     a.queueDepth.set(5);
     expect(await samples(b, "ai_monitor_queue_depth")).toEqual(["ai_monitor_queue_depth 0"]);
+  });
+
+  it("reports the build as ai_monitor_build_info = 1 with version, Node.js version and store", async () => {
+    const metrics = createMetrics({ build: { version: "1.2.3", store: "postgres" } });
+    expect(await samples(metrics, "ai_monitor_build_info")).toEqual([
+      `ai_monitor_build_info{version="1.2.3",node="${process.version}",store="postgres"} 1`,
+    ]);
+  });
+
+  it("times LLM calls by model and outcome, every configured series present from the start", async () => {
+    const metrics = createMetrics({ llmModels: ["claude-x"] });
+    const counts = async () =>
+      (await metrics.registry.metrics())
+        .split("\n")
+        .filter((l) => l.startsWith("ai_monitor_llm_call_duration_seconds_count{"));
+    expect(await counts()).toHaveLength(LLM_CALL_OUTCOMES.length);
+    metrics.llmCallSeconds.observe({ model: "claude-x", outcome: "ok" }, 12.5);
+    expect(await counts()).toContain(
+      'ai_monitor_llm_call_duration_seconds_count{model="claude-x",outcome="ok"} 1',
+    );
+    expect(await metrics.registry.metrics()).toContain(
+      'ai_monitor_llm_call_duration_seconds_bucket{le="20",model="claude-x",outcome="ok"} 1',
+    );
+  });
+
+  it("creates the delivery series of sinks built after the registry", async () => {
+    const metrics = createMetrics();
+    zeroDeliverySeries(metrics, ["jsonl"]);
+    expect(await samples(metrics, "ai_monitor_deliveries_total")).toHaveLength(3);
+  });
+
+  it("exports Node's process metrics under their standard names, without gauges named *_total", async () => {
+    const metrics = createMetrics({ defaultMetrics: true });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain("# TYPE process_cpu_seconds_total counter");
+    expect(text).toContain("# TYPE nodejs_active_handles gauge");
+    const gaugesNamedTotal = Array.from(text.matchAll(/^# TYPE (\S+_total) (?!counter)/gm), (m) => m[1]);
+    expect(gaugesNamedTotal).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 /** ai-monitor's own Prometheus metrics: one registry, created here and passed in (no global state). */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+/** Reasons of ai_monitor_junk_lines_total: skipped lines, and lines read after stripping padding. */
+export const JUNK_REASONS = ["not_json", "cut_off", "oversize", "bom", "nul_padding"] as const;
 /** Bounded label values for signal outcomes. */
 export const SIGNAL_OUTCOMES = ["new", "duplicate", "backfill", "resent", "junk"] as const;
 const SOURCES = ["file", "alertmanager", "grafana"] as const;
@@ -17,11 +19,30 @@ export const DELIVERY_OUTCOMES = ["ok", "retry", "failed"] as const;
 
 // Log time -> incident and log time -> first message: the goal is under 5 minutes, so 300 s is a bucket edge.
 const LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 120, 300, 600];
+// A webhook answers in milliseconds (one store transaction); the web page and API in tens of milliseconds.
+const HTTP_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+// An LLM diagnosis takes seconds to a minute or two (thinking, SDK retries included); the timeout is the cap.
+const LLM_BUCKETS_S = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+/**
+ * prom-client's default metrics include three gauges named `*_total` (active handles, requests, resources);
+ * `promtool check metrics` rejects that suffix on a non-counter. Their per-type twins (`nodejs_active_handles`
+ * etc., summed by Grafana if needed) carry the same information.
+ */
+const NON_COUNTER_TOTALS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
 
 /** Options of `createMetrics`: label values known at start-up get their series created at zero. */
 export interface MetricsOptions {
-  /** Also export Node's process metrics (CPU, memory, event loop lag), prefixed `ai_monitor_`. */
+  /**
+   * Also export Node's process metrics (CPU, memory, event loop lag) under their standard names
+   * (`process_*`, `nodejs_*`, as every Node.js dashboard expects; the `job` label tells services apart).
+   */
   defaultMetrics?: boolean;
+  /** What `ai_monitor_build_info` reports; without it the gauge reads version "unknown", store "none". */
+  build?: { version: string; store: string };
   /** LLM models configured (e.g. `[config.anthropic.model]`): their call, token and cost series start at 0. */
   llmModels?: readonly string[];
   /** Sink names enabled (e.g. `["console", "discord"]`): their delivery series start at 0. */
@@ -31,8 +52,25 @@ export interface MetricsOptions {
 /** Create the registry and every metric, with known label combinations pre-created at zero. */
 export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
-  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "ai_monitor_" });
+  if (options.defaultMetrics) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
+  }
   const models = options.llmModels ?? [];
+  const buildInfo = new Gauge({
+    name: "ai_monitor_build_info",
+    help: "Always 1: the running ai-monitor's version, Node.js version and store backend, as labels.",
+    labelNames: ["version", "node", "store"] as const,
+    registers: [registry],
+  });
+  buildInfo.set(
+    {
+      version: options.build?.version ?? "unknown",
+      node: process.version,
+      store: options.build?.store ?? "none",
+    },
+    1,
+  );
   const signals = new Counter({
     name: "ai_monitor_signals_total",
     help: "Signals seen, by source and outcome (new incident, duplicate in window, backfill, resent, junk).",
@@ -42,11 +80,18 @@ export function createMetrics(options: MetricsOptions = {}) {
   for (const source of SOURCES) for (const outcome of SIGNAL_OUTCOMES) signals.inc({ source, outcome }, 0);
   const junkLines = new Counter({
     name: "ai_monitor_junk_lines_total",
-    help: "Log lines skipped: not JSON, cut off, or over the line size limit.",
+    help: "Log lines skipped (not_json, cut_off, oversize), or read after stripping a byte-order mark (bom) or NUL padding (nul_padding).",
     labelNames: ["reason"] as const,
     registers: [registry],
   });
-  for (const reason of ["not_json", "cut_off", "oversize"]) junkLines.inc({ reason }, 0);
+  for (const reason of JUNK_REASONS) junkLines.inc({ reason }, 0);
+  const timestampsReplaced = new Counter({
+    name: "ai_monitor_timestamps_replaced_total",
+    help: "Signals whose own time was missing or outside 2000 .. now + 1 day, stored with the receive time instead.",
+    labelNames: ["source"] as const,
+    registers: [registry],
+  });
+  for (const source of SOURCES) timestampsReplaced.inc({ source }, 0);
   const incidents = new Counter({
     name: "ai_monitor_incidents_total",
     help: "Incidents diagnosed, by severity.",
@@ -80,6 +125,15 @@ export function createMetrics(options: MetricsOptions = {}) {
     registers: [registry],
   });
   for (const model of models) for (const outcome of LLM_CALL_OUTCOMES) llmCalls.inc({ model, outcome }, 0);
+  const llmCallSeconds = new Histogram({
+    name: "ai_monitor_llm_call_duration_seconds",
+    help: "Duration of one LLM API call (the SDK's own retries included), by model and outcome.",
+    labelNames: ["model", "outcome"] as const,
+    buckets: LLM_BUCKETS_S,
+    registers: [registry],
+  });
+  for (const model of models)
+    for (const outcome of LLM_CALL_OUTCOMES) llmCallSeconds.zero({ model, outcome });
   const llmTokens = new Counter({
     name: "ai_monitor_llm_tokens_total",
     help: "LLM tokens billed, by model and kind (input, output, cache_write, cache_read).",
@@ -134,21 +188,24 @@ export function createMetrics(options: MetricsOptions = {}) {
     labelNames: ["path"] as const,
     registers: [registry],
   });
-  const httpRequests = new Counter({
-    name: "ai_monitor_http_requests_total",
-    help: "HTTP requests by route and status code.",
-    labelNames: ["route", "status"] as const,
+  const httpRequestSeconds = new Histogram({
+    name: "ai_monitor_http_request_duration_seconds",
+    help: "HTTP requests by method, route pattern (never the raw path) and status code, with their duration.",
+    labelNames: ["method", "route", "code"] as const,
+    buckets: HTTP_BUCKETS_S,
     registers: [registry],
   });
   return {
     registry,
     signals,
     junkLines,
+    timestampsReplaced,
     incidents,
     detectionSeconds,
     notifySeconds,
     diagnosisSkips,
     llmCalls,
+    llmCallSeconds,
     llmTokens,
     llmCostUsd,
     llmBudgetUsd,
@@ -157,9 +214,16 @@ export function createMetrics(options: MetricsOptions = {}) {
     queueDepth,
     queueOldestSeconds,
     tailerLagBytes,
-    httpRequests,
+    httpRequestSeconds,
+    buildInfo,
   };
 }
 
 /** The metrics bundle passed to every factory. */
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Create the delivery series of sinks known only after the registry (main builds sinks later), at 0. */
+export function zeroDeliverySeries(metrics: Metrics, sinks: readonly string[]): void {
+  for (const sink of sinks)
+    for (const outcome of DELIVERY_OUTCOMES) metrics.deliveries.inc({ sink, outcome }, 0);
+}

@@ -167,10 +167,15 @@ describe("API failures end in a diagnosis", () => {
 
   it("a hang past the timeout gives the basic alert saying so", async () => {
     const outcomes: string[] = [];
+    const seconds: number[] = [];
     const { diagnoser } = await fakeClaude(fake.url, {
       timeoutMs: 300,
       maxRetries: 1,
-      observe: (e) => outcomes.push(e.outcome),
+      now: Date.now,
+      observe: (e) => {
+        outcomes.push(e.outcome);
+        seconds.push(e.durationSeconds);
+      },
     });
     fake.script({ kind: "hang" }, { kind: "hang" });
     const d = await diagnoser.diagnose({ incident: aiTimeoutIncident(), context: SOURCE_CONTEXT });
@@ -178,6 +183,8 @@ describe("API failures end in a diagnosis", () => {
     expect(d).toMatchObject({ by: "offline", severity: "high" });
     expect(d.skippedReason).toMatch(/no answer within 300 ms \(2 attempts\)/);
     expect(outcomes).toEqual(["timeout"]);
+    // Both attempts are inside the one observed call: ai_monitor_llm_call_duration_seconds sees >= 2 x 300 ms.
+    expect(seconds[0]).toBeGreaterThanOrEqual(0.6);
   });
 
   it("a rejected key is reported without retries", async () => {

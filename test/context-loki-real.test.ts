@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { occurrencesQuery, requestTrailQuery } from "../src/context/logql.js";
 import { createLokiClient, type LokiEntry } from "../src/context/loki-client.js";
 
-const LOKI_IMAGE = "grafana/loki:3.7.5";
+const LOKI_IMAGE = "grafana/loki:3.7.8"; // the version deploy/docker-compose.yml pins
 const SELECTOR = '{job="server"}';
 
 /** Whether a container engine answers, and why not. */

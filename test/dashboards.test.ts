@@ -167,6 +167,8 @@ describe("PromQL names only metrics ai-monitor exports", () => {
       "ai_monitor_deliveries_total",
       "ai_monitor_queue_depth",
       "ai_monitor_queue_oldest_seconds",
+      "ai_monitor_llm_call_duration_seconds_bucket",
+      "ai_monitor_http_request_duration_seconds_bucket",
     ])
       expect(used, name).toContain(name);
   });
@@ -189,11 +191,15 @@ describe("LogQL parses with @grafana/lezer-logql", () => {
     expect(all.filter((q) => logqlErrors(q).length > 0)).toEqual([]);
   });
 
-  it("the Loki ruler's alert expressions", () => {
-    const rules = readYaml<{ groups: Array<{ rules: Array<{ expr: string }> }> }>(
-      "loki/rules/fake/server-errors.yaml",
-    ).groups.flatMap((g) => g.rules);
-    expect(rules.length).toBeGreaterThan(0);
+  it("the Loki ruler's alert expressions, the OpenTelemetry variant included", () => {
+    const files = ["loki/rules", "loki/rules-otel"].flatMap((dir) =>
+      readdirSync(repoPath(dir, "fake")).map((f) => `${dir}/fake/${f}`),
+    );
+    expect(files).toHaveLength(2);
+    const rules = files.flatMap((file) =>
+      readYaml<{ groups: Array<{ rules: Array<{ expr: string }> }> }>(file).groups.flatMap((g) => g.rules),
+    );
+    expect(rules.length).toBeGreaterThanOrEqual(2);
     for (const rule of rules) expect(logqlErrors(rule.expr), rule.expr).toEqual([]);
   });
 

@@ -90,7 +90,14 @@ describe("dispatch through the outbox", () => {
   });
 
   it("past the hourly diagnosis limit, still sends the basic alert and says why", async () => {
-    const w = await world(cleanup, { ratePerHour: 0 });
+    // An LLM stand-in: the limit applies to calls that cost; with 0 an hour it is never asked.
+    const llm = {
+      name: "llm-stand-in",
+      diagnose: async () => {
+        throw new Error("asked past the hourly limit");
+      },
+    };
+    const w = await world(cleanup, { ratePerHour: 0, diagnoser: llm });
     const p = await w.startProcess("host:1:a");
     await p.intake.ingest([signal("AI_003", "server::limited", w.clock())]);
     await w.settle(p);

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/diagnose/catalog.js";
+import type { Diagnoser } from "../src/diagnose/diagnoser.js";
+import { catalogDiagnosis } from "../src/diagnose/offline.js";
 import type { Incident } from "../src/domain/types.js";
 import { createConsoleSink } from "../src/sinks/console.js";
 import { createJsonlSink } from "../src/sinks/jsonl.js";
@@ -31,7 +33,7 @@ function scriptedSink(answers: SendResult[]): Sink & { calls: Incident[] } {
   };
 }
 
-async function setup(options: { ratePerHour?: number; extraSinks?: Sink[] } = {}) {
+async function setup(options: { ratePerHour?: number; extraSinks?: Sink[]; diagnoser?: Diagnoser } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "ai-monitor-pipeline-"));
   let now = T0;
   const clock = () => now;
@@ -42,7 +44,14 @@ async function setup(options: { ratePerHour?: number; extraSinks?: Sink[] } = {}
   const jsonl = createJsonlSink({ path: jsonlPath, now: clock });
   const sinks = [createConsoleSink({ out, colour: false }), jsonl, ...(options.extraSinks ?? [])];
   const { worker, intake, metrics } = wirePipeline(
-    { store, sinks, now: clock, catalog: await loadCatalog(null), ratePerHour: options.ratePerHour ?? 10 },
+    {
+      store,
+      sinks,
+      now: clock,
+      catalog: await loadCatalog(null),
+      ratePerHour: options.ratePerHour ?? 10,
+      ...(options.diagnoser ? { diagnoser: options.diagnoser } : {}),
+    },
     { owner: "test:1:a", maxAttempts: 3, concurrency: 2 },
   );
   return {
@@ -60,6 +69,27 @@ async function setup(options: { ratePerHour?: number; extraSinks?: Sink[] } = {}
 }
 
 describe("pipeline", () => {
+  it("lets an alert's severity label win over the catalog's, and only an alert's", async () => {
+    const p = await setup();
+    await p.intake.ingest([
+      signal("AI_003", T0 - 1000, {
+        source: "alertmanager",
+        severityHint: "critical",
+        fields: { alertname: "ServerErrorLogged", severity: "critical" },
+      }),
+      signal("AI_003", T0 - 1000, { target: "server::y", fields: { severity: "low" } }),
+    ]);
+    expect(await p.worker.drain()).toBe(2);
+    const byTarget = Object.fromEntries(
+      (await p.store.listIncidents({ limit: 10 })).map((i) => [
+        i.target,
+        [i.severity, i.diagnosis?.severity],
+      ]),
+    );
+    // The catalog says high for AI_003.
+    expect(byTarget).toEqual({ "server::x": ["critical", "critical"], "server::y": ["high", "high"] });
+  });
+
   it("diagnoses a new incident once and delivers it to every sink", async () => {
     const p = await setup();
     const [outcome] = await p.intake.ingest([signal("AI_003", T0 - 1000)]);
@@ -95,8 +125,17 @@ describe("pipeline", () => {
     expect(readJsonl(p.jsonlPath)).toHaveLength(1);
   });
 
-  it("past the hourly limit skips diagnosis but still sends the basic alert, saying why", async () => {
-    const p = await setup({ ratePerHour: 2 });
+  it("past the hourly limit skips an LLM diagnosis but still sends the basic alert, saying why", async () => {
+    // A diagnoser that costs (the offline catalog is free, so never limited): the stand-in answers as the catalog.
+    const catalog = await loadCatalog(null);
+    const llm: Diagnoser = {
+      name: "llm-stand-in",
+      diagnose: async ({ incident }) => ({
+        ...catalogDiagnosis(incident, catalog, null),
+        by: "llm-stand-in",
+      }),
+    };
+    const p = await setup({ ratePerHour: 2, diagnoser: llm });
     await p.intake.ingest([signal("A_1", T0), signal("A_2", T0), signal("A_3", T0)]);
     await p.worker.drain();
     const incidents = await p.store.listIncidents({ limit: 10 });

@@ -3,9 +3,10 @@
  * with the shipped alert rules loaded. ERROR lines go into the file ai-monitor tails; the assertions go
  * through Prometheus' query API, as Grafana's do: the detection and notify histograms have data, the LLM cost
  * series exist (at 0: no LLM is wired here, the diagnosis is offline), the rules evaluate cleanly, and every
- * PromQL query of the overview dashboard runs.
+ * PromQL query of the overview dashboard runs. `promtool check metrics` lints the server's live `/metrics`.
  */
-import { appendFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +25,12 @@ import {
 import { until } from "./helpers/wait.js";
 
 const PROMETHEUS = "/usr/bin/prometheus";
+const PROMTOOL = "/usr/bin/promtool";
 const WAIT_MS = 20_000;
-const gate = binaryGate("prometheus-real.test.ts", [{ bin: PROMETHEUS, debianPackage: "prometheus" }]);
+const gate = binaryGate("prometheus-real.test.ts", [
+  { bin: PROMETHEUS, debianPackage: "prometheus" },
+  { bin: PROMTOOL, debianPackage: "prometheus" },
+]);
 
 let dir: string;
 let serve: ServeProcess | null = null;
@@ -215,5 +220,37 @@ describe("Prometheus scraping a running ai-monitor", () => {
     expect(failures).toEqual([]);
     const detection = queries.find((q) => q.panel.startsWith("Detection p95"))!;
     expect(await single(substituteVariables(detection.expr!))).toBeLessThan(300);
+  });
+
+  it.skipIf(gate.skip)(
+    "promtool check metrics finds nothing to complain about in the live /metrics",
+    async () => {
+      const exposition = await (await fetch(`${serve!.url}/metrics`)).text();
+      const lint = spawnSync(PROMTOOL, ["check", "metrics"], { input: exposition, encoding: "utf8" });
+      expect(`${lint.stdout}${lint.stderr}`.trim()).toBe("");
+      expect(lint.status).toBe(0);
+      // What the lint ran on: Node's process metrics, the build, and the HTTP histogram of the scrapes themselves.
+      const version = JSON.parse(readFileSync(repoPath("package.json"), "utf8")).version;
+      expect(exposition).toContain(`ai_monitor_build_info{version="${version}",node="${process.version}"`);
+      expect(exposition).toMatch(/^ai_monitor_build_info\{.*store="sqlite"\} 1$/m);
+      expect(exposition).toMatch(/^process_cpu_seconds_total \d/m);
+      expect(exposition).toMatch(
+        /^ai_monitor_http_request_duration_seconds_count\{method="GET",route="\/metrics",code="200"\} [1-9]/m,
+      );
+    },
+  );
+
+  it.skipIf(gate.skip)("Prometheus scrapes the build info and the HTTP histogram", async () => {
+    const build = await until(
+      "build info scraped",
+      async () =>
+        (await query("ai_monitor_build_info")).length === 1 ? query("ai_monitor_build_info") : undefined,
+      waiting,
+    );
+    expect(build[0]!.metric).toMatchObject({ store: "sqlite", node: process.version });
+    const p95 = await single(
+      'histogram_quantile(0.95, sum by (le) (rate(ai_monitor_http_request_duration_seconds_bucket{route="/metrics"}[1m])))',
+    );
+    expect(p95).toBeGreaterThan(0);
   });
 });

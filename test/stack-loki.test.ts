@@ -15,6 +15,7 @@ interface LokiConfig {
   auth_enabled: boolean;
   schema_config: { configs: Array<{ store: string; schema: string; object_store: string }> };
   ruler: {
+    evaluation_interval: string;
     alertmanager_url: string;
     storage: { type: string; local: { directory: string } };
   };
@@ -22,6 +23,7 @@ interface LokiConfig {
 interface RuleFile {
   groups: Array<{
     name: string;
+    interval: string;
     rules: Array<{
       alert: string;
       expr: string;
@@ -35,7 +37,21 @@ interface Compose {
 }
 
 const loki = readYaml<LokiConfig>("loki/loki.yaml");
-const rule = readYaml<RuleFile>("loki/rules/fake/server-errors.yaml").groups[0]!.rules[0]!;
+const ruleFile = readYaml<RuleFile>("loki/rules/fake/server-errors.yaml");
+const rule = ruleFile.groups[0]!.rules[0]!;
+const otelFile = readYaml<RuleFile>("loki/rules-otel/fake/server-errors.yaml");
+const otelRule = otelFile.groups[0]!.rules[0]!;
+
+/** Pure: a Prometheus-style duration ("1m", "90s", "1h") in seconds. */
+function durationSeconds(text: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(text.trim());
+  if (!m) throw new Error(`not a simple duration: ${text}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+}
+
+/** Pure: the range of every range vector in a LogQL expression, in seconds. */
+const rangesOf = (expr: string) =>
+  Array.from(expr.matchAll(/\[(\d+[smh])\]/g), (m) => durationSeconds(m[1]!));
 const compose = readYaml<Compose>("deploy/docker-compose.yml");
 const alloy = readFileSync(repoPath("loki/alloy/config.alloy"), "utf8");
 const promtail = readYaml<{
@@ -133,6 +149,49 @@ describe("the ruler's ERROR-line alert", () => {
       expect(alloy).toMatch(new RegExp(`"${name}"\\s*=\\s*"${value}"`));
       expect(promtail.scrape_configs[0]!.static_configs[0]!.labels[name!]).toBe(value);
     }
+  });
+});
+
+describe("a late line is still counted", () => {
+  it("every rule looks back several evaluation intervals, so a line reaching Loki minutes late still fires", () => {
+    const evaluation = durationSeconds(loki.ruler.evaluation_interval);
+    for (const file of [ruleFile, otelFile]) {
+      for (const group of file.groups) {
+        const interval = durationSeconds(group.interval);
+        expect(interval).toBe(evaluation);
+        for (const r of group.rules) {
+          const ranges = rangesOf(r.expr);
+          expect(ranges.length, r.expr).toBeGreaterThan(0);
+          // A line late by d is seen iff some evaluation falls in [arrival, timestamp + range]: d <= range - interval.
+          for (const range of ranges) expect(range - interval, r.expr).toBeGreaterThanOrEqual(3 * 60);
+        }
+      }
+    }
+  });
+
+  it("the range check reads the range out of the expression", () => {
+    expect(rangesOf('sum(count_over_time({a="b"} [1m])) > 0')).toEqual([60]);
+    expect(rangesOf(rule.expr)).toEqual([300]);
+  });
+});
+
+describe("the OpenTelemetry variant of the rule", () => {
+  it("parses, and reads structured metadata instead of parsing JSON", () => {
+    expect(logqlErrors(otelRule.expr)).toEqual([]);
+    expect(otelRule.expr).not.toMatch(/\|\s*json/);
+    expect(otelRule.expr).toMatch(/severity_text/);
+  });
+
+  it("produces the same alert as the JSON rule: name, grouping, labels and annotations", () => {
+    expect(otelRule.alert).toBe(rule.alert);
+    expect(otelRule.expr).toMatch(/sum by \(error_code, target\)/);
+    expect(otelRule.labels).toEqual(rule.labels);
+    expect(otelRule.annotations).toEqual(rule.annotations);
+  });
+
+  it("is not loaded next to the JSON rule (the ruler reads only loki/rules/)", () => {
+    expect(mountOf("loki", "../loki/rules")).toBe(loki.ruler.storage.local.directory);
+    expect(mountOf("loki", "../loki/rules-otel")).toBeUndefined();
   });
 });
 

@@ -1,12 +1,16 @@
 /**
  * The shipped Prometheus and Alertmanager configs, checked by the real tools (Debian's promtool and amtool):
- * config and rule syntax, the alert rules' unit tests, and Alertmanager's routing of Loki's alerts.
+ * config and rule syntax, the alert rules' unit tests, Alertmanager's routing of Loki's alerts and its
+ * webhook size against ai-monitor's body limit, and `promtool check metrics` on ai-monitor's full registry.
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { configSchema } from "../src/config/schema.js";
+import { createMetrics } from "../src/metrics.js";
 import { binaryGate, readYaml, repoPath, runTool } from "./helpers/stack-tools.js";
 
 const PROMTOOL = "/usr/bin/promtool";
@@ -31,6 +35,7 @@ interface Route {
 interface WebhookConfig {
   url: string;
   send_resolved?: boolean;
+  max_alerts?: number;
   http_config?: { authorization?: { type?: string; credentials?: string; credentials_file?: string } };
 }
 interface AlertmanagerConfig {
@@ -152,5 +157,66 @@ describe("Alertmanager routing of Loki's alerts", () => {
       "http://ai-monitor-a:9095/webhook/alertmanager",
       "http://ai-monitor-b:9095/webhook/alertmanager",
     ]);
+  });
+});
+
+/** Loki's default `max_label_value_length`: no label the ruler sends can be longer. */
+const LOKI_MAX_LABEL_VALUE = 2048;
+
+/** Pure: the JSON size of the largest alert the shipped Loki rule can produce (every value at Loki's limit). */
+function worstAlertBytes(): number {
+  const long = "x".repeat(LOKI_MAX_LABEL_VALUE);
+  return JSON.stringify({
+    status: "firing",
+    labels: { alertname: "ServerErrorLogged", error_code: long, target: long, notify: "ai-monitor" },
+    annotations: {
+      summary: `ERROR logs for ${long} in ${long}`,
+      description: "1000000 ERROR lines in the last 5 minutes",
+      count: "1000000",
+    },
+    startsAt: "2026-12-03T10:00:00.000000000Z",
+    endsAt: "0001-01-01T00:00:00Z",
+    // Loki's generatorURL carries the URL-encoded rule expression (about 1 KB for the shipped rule).
+    generatorURL: `http://loki:3100/graph?g0.expr=${"%7B".repeat(1000)}`,
+    fingerprint: "e79d033fb2485d55",
+  }).length;
+}
+
+describe("Alertmanager's webhook fits ai-monitor's body limit", () => {
+  const limit = configSchema.parse({}).webhook.bodyLimitBytes;
+
+  it("max_alerts is set, and that many alerts at their largest fit in the default 5 MiB", () => {
+    expect(limit).toBe(5 * 1024 * 1024);
+    const envelopeBytes = 64 * 1024; // groupLabels, commonLabels and commonAnnotations repeat one alert at most
+    for (const file of ALERTMANAGER_FILES) {
+      const hooks = readYaml<AlertmanagerConfig>(file).receivers.find((r) => r.name === "ai-monitor")!;
+      for (const hook of hooks.webhook_configs ?? []) {
+        expect(hook.max_alerts, `${file}: max_alerts 0 means no limit`).toBeGreaterThan(0);
+        expect(hook.max_alerts! * worstAlertBytes() + envelopeBytes, file).toBeLessThanOrEqual(limit);
+        expect(hook.max_alerts, "a few hundred: enough for any real group").toBeGreaterThanOrEqual(100);
+      }
+    }
+  });
+});
+
+describe("promtool check metrics on ai-monitor's exposition", () => {
+  it.skipIf(gate.skip)("every metric family, with every label set created, passes the linter", async () => {
+    const metrics = createMetrics({
+      defaultMetrics: true,
+      llmModels: ["claude-sonnet-5-5"],
+      sinks: ["console", "discord"],
+      build: { version: "0.1.0", store: "sqlite" },
+    });
+    const text = await metrics.registry.metrics();
+    const result = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8" });
+    expect(`${result.stdout}${result.stderr}`.trim()).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it.skipIf(gate.skip)("the linter really complains (a gauge named *_total)", () => {
+    const text = "# HELP bad_total x\n# TYPE bad_total gauge\nbad_total 1\n";
+    const result = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8" });
+    expect(result.status).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/non-counter metrics should not have "_total" suffix/);
   });
 });

@@ -68,7 +68,7 @@ export async function runCost(
   io: { log: Logger; write: (text: string) => void; now?: () => number },
 ): Promise<CostReport> {
   const now = (io.now ?? Date.now)();
-  const store = await openStore(config, io.log);
+  const store = await openStore(config, io.log, { existing: true });
   try {
     const dayStart = startOfUtcDayMs(now);
     const monthStart = startOfUtcMonthMs(now);

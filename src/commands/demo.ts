@@ -1,5 +1,5 @@
 /** `ai-monitor demo`: realistic logs in a temp dir, the whole pipeline offline, then the incidents. */
-import { appendFile, mkdir, mkdtemp, rename } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
@@ -23,16 +23,29 @@ async function settleQueue(runtime: Runtime): Promise<void> {
 /**
  * Run the demo; returns the number of incidents stored. The configuration (file and environment) applies,
  * so a demo with ANTHROPIC_BASE_URL or DISCORD_WEBHOOK_URL set shows those integrations; only the store,
- * the watched files and the JSONL sink are the demo's own, in a temp dir.
+ * the watched files and the JSONL sink are the demo's own, in a temp dir, removed at the end unless `keep`.
  */
 export async function runDemo(
-  options: { configFile?: string | undefined },
+  options: { configFile?: string | undefined; keep?: boolean },
   io: { log: Logger; out: Writable; colour: boolean },
 ): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "ai-monitor-demo-"));
+  try {
+    return await demoIn(dir, options.configFile, io, options.keep === true);
+  } finally {
+    if (!options.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function demoIn(
+  dir: string,
+  configFile: string | undefined,
+  io: { log: Logger; out: Writable; colour: boolean },
+  keep: boolean,
+): Promise<number> {
   const logFile = join(dir, "logs", "server.log");
   const { config } = loadConfig({
-    file: options.configFile,
+    file: configFile,
     overrides: {
       "store.sqlitePath": join(dir, "ai-monitor.db"),
       "store.databaseUrl": null,
@@ -73,7 +86,8 @@ export async function runDemo(
     say(`\n${formatIncidentTable(incidents)}`);
     say(
       `demo: ${incidents.length} incidents from ${beforeRotation.length + afterRotation.length} lines ` +
-        `(repeats grouped, junk lines skipped, secrets redacted). JSONL: ${config.sinks.jsonl}`,
+        "(repeats grouped, junk lines skipped, secrets redacted). " +
+        (keep ? `Kept: ${dir} (JSONL: ${config.sinks.jsonl})` : "Temp dir removed (--keep keeps it)."),
     );
     return incidents.length;
   } finally {

@@ -18,6 +18,7 @@ import {
   runEvalScenarios,
 } from "../diagnose/eval-run.js";
 import { createOfflineDiagnoser } from "../diagnose/offline.js";
+import { usageError } from "../fatal.js";
 import type { Logger } from "../log.js";
 
 /** The scenarios shipped in the repository. */
@@ -33,6 +34,11 @@ export interface EvalOptions {
   minAccuracy?: number;
 }
 
+/** Said before an offline run: its low accuracy is expected, not a fault of the harness. */
+export const OFFLINE_NOTE =
+  "note: the catalog gives each error code's title, severity and runbook, but it cannot name an incident's " +
+  "root cause, so its accuracy stays near 0%; set ANTHROPIC_API_KEY to evaluate Claude";
+
 /** Run the evaluation; returns the report and the exit code. */
 export async function runEval(
   config: Config,
@@ -40,8 +46,13 @@ export async function runEval(
   io: { log: Logger; write: (text: string) => void; now?: () => number },
 ): Promise<{ report: EvalReport; exitCode: number }> {
   const all = await loadScenarios(options.dir ?? DEFAULT_SCENARIO_DIR);
+  const unknown = (options.only ?? []).filter((id) => !all.some((s) => s.id === id));
+  if (unknown.length > 0)
+    throw usageError(
+      `no evaluation scenario named ${unknown.join(", ")}`,
+      `scenarios: ${all.map((s) => s.id).join(", ")}`,
+    );
   const scenarios = options.only?.length ? all.filter((s) => options.only!.includes(s.id)) : all;
-  if (scenarios.length === 0) throw new Error(`no scenario matches ${options.only?.join(", ")}`);
   const catalog = await loadCatalog(config.diagnosis.catalog);
   const ledger = memoryLedger();
   let diagnoser: Diagnoser;
@@ -65,6 +76,7 @@ export async function runEval(
       ? "ANTHROPIC_API_KEY is set"
       : "no API key: the offline catalog diagnoser";
     io.write(`evaluating ${scenarios.length} scenarios with ${diagnoser.name} (${how})\n`);
+    if (!config.anthropic.apiKey) io.write(`${OFFLINE_NOTE}\n`);
   }
   const report = await runEvalScenarios({
     diagnoser,

@@ -28,7 +28,7 @@ export async function runFeedback(
     for (const issue of zodIssues(parsed.error)) io.err(`${issue.path || "input"}: ${issue.message}\n`);
     return 2;
   }
-  const store = await openStore(config, io.log);
+  const store = await openStore(config, io.log, { existing: true });
   try {
     const incident = await store.getIncident(options.incidentId);
     if (!incident) {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,11 +87,16 @@ describe("ai-monitor incidents table", () => {
         text += t;
       },
     };
-    await runIncidents(config, { json: false, limit: 10 }, io);
-    expect(text).toBe("no incidents yet\n");
+    // No database yet: said, and none is created.
+    await expect(runIncidents(config, { json: false, limit: 10 }, io)).rejects.toThrow(
+      `no database at ${sqlitePath}`,
+    );
+    expect(existsSync(sqlitePath)).toBe(false);
 
     const store = createSqliteStore({ path: sqlitePath });
     await store.init();
+    await runIncidents(config, { json: false, limit: 10 }, io);
+    expect(text).toBe("no incidents yet\n");
     const t = Date.parse("2026-11-26T09:15:00Z");
     const [outcome] = await store.ingest(
       [

@@ -67,7 +67,7 @@ export async function runIncidents(
   options: { json: boolean; limit: number; filter?: IncidentFilter },
   io: { log: Logger; write: (text: string) => void },
 ): Promise<void> {
-  const store = await openStore(config, io.log);
+  const store = await openStore(config, io.log, { existing: true });
   try {
     const incidents = await store.listIncidents({ limit: options.limit, filter: options.filter ?? {} });
     const filtered = Object.keys(options.filter ?? {}).length > 0;

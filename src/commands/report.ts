@@ -13,7 +13,7 @@ export async function runReport(
   io: { log: Logger; write: (text: string) => void; now?: () => number },
 ): Promise<IndicatorReport> {
   const nowMs = (io.now ?? Date.now)();
-  const store = await openStore(config, io.log);
+  const store = await openStore(config, io.log, { existing: true });
   try {
     const report = await collectReport(store, {
       nowMs,

@@ -5,6 +5,7 @@ import { createFileTailer, type TailBatch } from "../ingest/file-tailer.js";
 import { scanOnce } from "../ingest/scan-once.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";
+import { matchPatterns, unmatchedWarning } from "../pipeline/watch-patterns.js";
 import type { IngestOutcome } from "../store/store.js";
 
 /** Figures of one scan, printed at the end. */
@@ -18,6 +19,8 @@ export interface ScanSummary {
   duplicates: number;
   backfill: number;
   delivered: number;
+  /** Patterns that matched no file. */
+  unmatched: string[];
 }
 
 /** Store one tail batch through the intake and count what happened. */
@@ -61,6 +64,9 @@ export async function runScan(
   patterns: string[],
   io: { log: Logger; out: Writable; colour: boolean },
 ): Promise<ScanSummary> {
+  const wanted = patterns.length > 0 ? patterns : config.watch.paths;
+  const unmatched = (await matchPatterns(wanted)).filter((m) => m.files === 0);
+  for (const m of unmatched) io.log.warn({ pattern: m.pattern }, unmatchedWarning(m, "start"));
   const runtime = await createRuntime(config, io);
   const summary: ScanSummary = {
     files: 0,
@@ -72,10 +78,11 @@ export async function runScan(
     duplicates: 0,
     backfill: 0,
     delivered: 0,
+    unmatched: unmatched.map((m) => m.pattern),
   };
   try {
     const result = await scanOnce({
-      patterns: patterns.length > 0 ? patterns : config.watch.paths,
+      patterns: wanted,
       store: runtime.store,
       onBatch: batchHandler(runtime, summary),
       levels: config.watch.levels,
@@ -97,6 +104,7 @@ export function formatScanSummary(s: ScanSummary): string {
   return (
     `scanned ${s.files} file(s), ${s.bytes} bytes, ${s.lines} lines: ${s.signals} error(s) -> ` +
     `${s.newIncidents} new incident(s), ${s.duplicates} duplicate(s), ${s.backfill} backfill, ` +
-    `${s.junk} junk line(s) skipped; ${s.delivered} job(s) processed`
+    `${s.junk} junk line(s) skipped; ${s.delivered} job(s) processed` +
+    (s.unmatched.length > 0 ? `; no file matched ${s.unmatched.join(", ")}` : "")
   );
 }

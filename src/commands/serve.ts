@@ -1,13 +1,16 @@
 /** `ai-monitor serve`: HTTP webhooks + file tail + worker, until SIGTERM/SIGINT. */
 
+import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Config } from "../config/schema.js";
 import { diagnoserSummary } from "../diagnose/claude-summary.js";
+import { listenError, usageError } from "../fatal.js";
 import { createApp, listenGuard } from "../http/app.js";
 import { parseListen } from "../http/listen-address.js";
 import type { Logger } from "../log.js";
-import { createRuntime } from "../main.js";
+import { createRuntime, type Runtime } from "../main.js";
+import { startWatchCheck } from "../pipeline/watch-patterns.js";
 
 import { tailerFor } from "./scan.js";
 
@@ -31,14 +34,34 @@ function listenOn(server: ServerType): Promise<void> {
   });
 }
 
+/** The start-up lines a person reads on the first screen: store, diagnoser, sinks (one line each). */
+async function logStartup(runtime: Runtime): Promise<void> {
+  const { config, log } = runtime;
+  let store = `SQLite ${resolve(config.store.sqlitePath)}`;
+  if (config.store.databaseUrl) {
+    const { describeTarget } = await import("../store/postgres/connection.js");
+    store = `PostgreSQL ${describeTarget(config.store.databaseUrl)}`;
+  }
+  log.info({ store: runtime.store.kind }, `store: ${store}`);
+  log.info(diagnoserSummary(config));
+  const sinks = runtime.sinks.map((s) => (s.name === "jsonl" ? `jsonl (${config.sinks.jsonl})` : s.name));
+  log.info({ sinks: runtime.sinks.map((s) => s.name) }, `sinks: ${sinks.join(", ") || "none"}`);
+}
+
 /** Start everything; resolves once the port is bound and the tailer has started. */
 export async function startServe(
   config: Config,
   options: ServeOptions,
   io: { log: Logger; out: Writable; colour: boolean },
 ): Promise<RunningServer> {
-  const { host, port } = parseListen(config.listen);
-  listenGuard(config.listen, config.webhook.token, options.insecure);
+  let host: string;
+  let port: number;
+  try {
+    ({ host, port } = parseListen(config.listen));
+    listenGuard(config.listen, config.webhook.token, options.insecure);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
   const runtime = await createRuntime(config, io);
   const { log } = runtime;
   const app = createApp({ ...runtime, log });
@@ -47,26 +70,19 @@ export async function startServe(
     await listenOn(server);
   } catch (err) {
     await runtime.close();
-    throw new Error(`cannot listen on ${config.listen}: ${(err as Error).message}`);
+    throw listenError(config.listen, err as NodeJS.ErrnoException);
   }
   const address = server.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
 
+  await logStartup(runtime);
+  const stopWatchCheck = await startWatchCheck({ patterns: config.watch.paths, log });
   const tailer = tailerFor(runtime, options.fromBeginning);
   await tailer.start();
   runtime.worker.start();
   runtime.startBackground();
-  log.info(
-    {
-      url,
-      watch: config.watch.paths,
-      store: runtime.store.kind,
-      sinks: runtime.sinks.map((s) => s.name),
-      diagnosis: diagnoserSummary(config),
-    },
-    "ai-monitor serving",
-  );
+  log.info({ url }, `ai-monitor serving on ${url}`);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -77,6 +93,7 @@ export async function startServe(
         // Stop accepting first; close() waits for in-flight requests so no accepted alert is cut off.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         if ("closeIdleConnections" in server) server.closeIdleConnections();
+        stopWatchCheck();
         await tailer.stop();
         await closed;
         await runtime.close();

@@ -110,6 +110,11 @@ export const configSchema = z
           .object({
             errorCode: z.string().default("error_code"),
             target: z.string().default("target"),
+            // Without the target label: the first of these present (what Prometheus, Loki and Kubernetes set;
+            // "a/b" joins two labels and needs both).
+            targetFallbacks: z
+              .array(z.string().regex(/^[^/]+(\/[^/]+)?$/, 'a label name, or two joined by "/"'))
+              .default(["service", "job", "namespace/pod", "instance"]),
             severity: z.string().default("severity"),
             count: z.string().default("count"),
           })

@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   CHEAP_MODEL,
@@ -8,7 +10,14 @@ import {
 } from "./claude-models.js";
 
 describe("deprecatedModels", () => {
-  it("reads the installed SDK's list (the one it warns from)", () => {
+  it("is the installed SDK's list (the one it warns from): after an SDK upgrade, copy its new list", () => {
+    // Only this test reads the SDK's internal data file: src must not depend on its layout.
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve("@anthropic-ai/sdk"));
+    const sdk = require(join(root, "internal", "data", "deprecated-models.js")) as {
+      DEPRECATED_MODELS: Record<string, string>;
+    };
+    expect(deprecatedModels()).toEqual(sdk.DEPRECATED_MODELS);
     expect(deprecatedModels()["claude-sonnet-4-5"]).toBe("November 30th, 2026");
   });
 });

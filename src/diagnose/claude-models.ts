@@ -1,17 +1,19 @@
 /**
- * What ai-monitor knows about Claude models besides their price: which are deprecated (the SDK's own list, so
+ * What ai-monitor knows about Claude models besides their price: which are deprecated (the SDK's list, so
  * `config check` says what the SDK would warn at the first call) and the minimum prompt length each will cache.
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { baseModelId, priceOf, type Rates } from "./pricing.js";
 
 /** The default model, and the documented cheap choice. */
 export const DEFAULT_MODEL = "claude-sonnet-5-5";
 export const CHEAP_MODEL = "claude-haiku-5-5";
 
-// A copy of the SDK 1.14.0 list, used only if the installed SDK's data file cannot be read.
-const KNOWN_DEPRECATIONS: Readonly<Record<string, string>> = {
+/**
+ * Model -> end-of-life date, as @anthropic-ai/sdk 1.14 warns about them on every `messages.create`. The SDK keeps
+ * its list internal, so this is a copy; claude-models.test.ts compares it with the installed SDK's, so an
+ * upgrade that changes the list fails the tests instead of drifting.
+ */
+const DEPRECATED_MODELS: Readonly<Record<string, string>> = {
   "claude-mythos-preview": "June 30th, 2026",
   "claude-opus-4-5": "January 22nd, 2027",
   "claude-opus-4-5-20251101": "January 22nd, 2027",
@@ -19,23 +21,9 @@ const KNOWN_DEPRECATIONS: Readonly<Record<string, string>> = {
   "claude-sonnet-4-5-20250929": "November 30th, 2026",
 };
 
-/**
- * Model -> end-of-life date, as the installed @anthropic-ai/sdk warns about them on every `messages.create`.
- * The SDK does not export the list, so its data file is read by path; the copy above is the fallback.
- */
+/** Model -> end-of-life date of the deprecated models. */
 export function deprecatedModels(): Readonly<Record<string, string>> {
-  try {
-    const require = createRequire(import.meta.url);
-    const root = dirname(require.resolve("@anthropic-ai/sdk"));
-    const data = require(join(root, "internal", "data", "deprecated-models.js")) as {
-      DEPRECATED_MODELS?: Record<string, string>;
-    };
-    if (data.DEPRECATED_MODELS && typeof data.DEPRECATED_MODELS === "object")
-      return { ...KNOWN_DEPRECATIONS, ...data.DEPRECATED_MODELS };
-  } catch {
-    // An SDK layout change must not break `config check`: fall back to the copy.
-  }
-  return KNOWN_DEPRECATIONS;
+  return DEPRECATED_MODELS;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ClaudeCallEvent {
   cacheWriteTokens: number;
   cacheReadTokens: number;
   costUsd: number;
+  /** The call's wall time by the diagnoser's clock, the SDK's retries included. */
+  durationSeconds: number;
 }
 
 /** Dependencies and settings of the Claude diagnoser. */
@@ -89,14 +91,36 @@ export function createClaudeDiagnoser(deps: ClaudeDiagnoserDeps): Diagnoser {
   });
   const { price } = priceOf(deps.model, deps.pricing);
 
-  async function call(incidentId: string, messages: MessageParam[], log: Logger): Promise<CallResult> {
-    const message = await client.messages.parse({
+  // Told once per API call (after the SDK's retries): a failed call bills nothing, so its tokens are zero.
+  function observeFailure(err: unknown, durationSeconds: number): void {
+    const failure = apiFailureOf(err);
+    deps.observe?.({
       model: deps.model,
-      max_tokens: deps.maxOutputTokens,
-      system: systemBlocks(),
-      messages,
-      output_config: { format: answerFormat(), ...(deps.effort ? { effort: deps.effort } : {}) },
+      outcome: failure === "timeout" || failure === "rate_limited" ? failure : "error",
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 0,
+      costUsd: 0,
+      durationSeconds,
     });
+  }
+
+  async function call(incidentId: string, messages: MessageParam[], log: Logger): Promise<CallResult> {
+    const startedMs = deps.now();
+    const seconds = () => Math.max(0, deps.now() - startedMs) / 1000;
+    const message = await client.messages
+      .parse({
+        model: deps.model,
+        max_tokens: deps.maxOutputTokens,
+        system: systemBlocks(),
+        messages,
+        output_config: { format: answerFormat(), ...(deps.effort ? { effort: deps.effort } : {}) },
+      })
+      .catch((err: unknown) => {
+        observeFailure(err, seconds());
+        throw err;
+      });
     const usage = message.usage;
     const tokens = {
       inputTokens: usage.input_tokens,
@@ -129,6 +153,7 @@ export function createClaudeDiagnoser(deps: ClaudeDiagnoserDeps): Diagnoser {
       outcome: parsed.ok ? "ok" : "invalid_output",
       ...tokens,
       costUsd: cost,
+      durationSeconds: seconds(),
     });
     return { parsed, stopReason: message.stop_reason, costUsd: cost };
   }
@@ -185,16 +210,6 @@ export function createClaudeDiagnoser(deps: ClaudeDiagnoserDeps): Diagnoser {
         );
       } catch (err) {
         const reason = describeApiError(err, { timeoutMs: deps.timeoutMs, maxRetries: deps.maxRetries });
-        const failure = apiFailureOf(err);
-        deps.observe?.({
-          model: deps.model,
-          outcome: failure === "timeout" || failure === "rate_limited" ? failure : "error",
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          costUsd: 0,
-        });
         log.error({ err, reason }, "claude call failed");
         return basic(`diagnosis failed (${deps.model}): ${reason}; basic alert only`, spent);
       }

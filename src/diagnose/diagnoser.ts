@@ -11,5 +11,7 @@ export interface DiagnoseInput {
 /** A diagnoser: the offline catalog, or an LLM. */
 export interface Diagnoser {
   readonly name: string;
+  /** True when a diagnosis costs nothing (the offline catalog): the hourly limit is for LLM calls only. */
+  readonly free?: boolean;
   diagnose(input: DiagnoseInput): Promise<Diagnosis>;
 }

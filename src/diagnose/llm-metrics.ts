@@ -3,12 +3,13 @@ import type { Metrics } from "../metrics.js";
 import type { BudgetStatus } from "./budget.js";
 import type { ClaudeCallEvent } from "./claude.js";
 
-/** Hooks for `createDiagnoserFromConfig`: count calls, tokens and cost; publish budget and spend. */
+/** Hooks for `createDiagnoserFromConfig`: count and time calls, count tokens and cost; publish budget and spend. */
 export function llmMetricHooks(metrics: Metrics) {
   return {
     observeCall(event: ClaudeCallEvent): void {
       const { model } = event;
       metrics.llmCalls.inc({ model, outcome: event.outcome });
+      metrics.llmCallSeconds.observe({ model, outcome: event.outcome }, event.durationSeconds);
       metrics.llmTokens.inc({ model, kind: "input" }, event.inputTokens);
       metrics.llmTokens.inc({ model, kind: "output" }, event.outputTokens);
       metrics.llmTokens.inc({ model, kind: "cache_write" }, event.cacheWriteTokens);

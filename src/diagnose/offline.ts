@@ -62,6 +62,7 @@ export function catalogDiagnosis(
 export function createOfflineDiagnoser(deps: { catalog: Catalog }): Diagnoser {
   return {
     name: "offline",
+    free: true,
     async diagnose({ incident }) {
       return catalogDiagnosis(incident, deps.catalog, null);
     },

@@ -99,8 +99,12 @@ describe("health and metrics", () => {
     const res = await a.request("/metrics");
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toContain('ai_monitor_http_requests_total{route="/api/incidents/:id",status="404"} 2');
-    expect(text).toContain('ai_monitor_http_requests_total{route="unmatched",status="404"} 1');
+    expect(text).toContain(
+      'ai_monitor_http_request_duration_seconds_count{method="GET",route="/api/incidents/:id",code="404"} 2',
+    );
+    expect(text).toContain(
+      'ai_monitor_http_request_duration_seconds_count{method="GET",route="unmatched",code="404"} 1',
+    );
     expect(text).not.toContain("/api/incidents/123");
   });
 

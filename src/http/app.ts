@@ -8,7 +8,6 @@
  */
 import { type Context, type Handler, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { matchedRoutes } from "hono/route";
 import type { z } from "zod";
 import type { Config } from "../config/schema.js";
 import {
@@ -28,6 +27,7 @@ import { feedbackRoutes } from "./feedback-routes.js";
 import { incidentActionRoutes } from "./incident-action-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
+import { httpMetrics, zeroRouteSeries } from "./metrics-middleware.js";
 import { pageRoutes } from "./page/page-routes.js";
 import { apiAuth } from "./web-auth.js";
 
@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(log));
   app.notFound(notFound);
-  app.use("*", countRequests(metrics));
+  app.use("*", httpMetrics(metrics));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
@@ -92,20 +92,8 @@ export function createApp(deps: AppDeps): Hono {
     limit,
     webhook(deps, "grafana", grafanaPayloadSchema, (p, at) => mapGrafana(p, names, at)),
   );
+  zeroRouteSeries(metrics, app.routes);
   return app;
-}
-
-/** Count requests by route pattern (never the raw path, so label values stay bounded) and status. */
-function countRequests(metrics: Metrics): MiddlewareHandler {
-  return async (c, next) => {
-    await next();
-    // Middleware registered with use() has method ALL; the last other match is the route that answered.
-    const route =
-      matchedRoutes(c)
-        .filter((r) => r.method !== "ALL")
-        .at(-1)?.path ?? "unmatched";
-    metrics.httpRequests.inc({ route, status: String(c.res.status) });
-  };
 }
 
 const requireJson: MiddlewareHandler = async (c, next) => {

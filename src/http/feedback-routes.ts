@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { feedbackInputSchema, toFeedbackRecord } from "../report/feedback-input.js";
-import type { Store } from "../store/store.js";
+import type { FeedbackStore, IncidentStore } from "../store/store.js";
 import { problem, zodIssues } from "./errors.js";
 import { feedbackToJson } from "./incident-json.js";
 
@@ -14,7 +14,7 @@ import { feedbackToJson } from "./incident-json.js";
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 /** Routes to mount at `/api/incidents`. */
-export function feedbackRoutes(deps: { store: Store; now: () => number }): Hono {
+export function feedbackRoutes(deps: { store: IncidentStore & FeedbackStore; now: () => number }): Hono {
   const { store, now } = deps;
   const limit = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,

@@ -1,6 +1,6 @@
 /** Incidents as published with their reviewers' verdicts: one feedback query for a whole page of incidents. */
 import type { Incident } from "../domain/types.js";
-import type { DiagnosisFeedback, Store } from "../store/store.js";
+import type { DiagnosisFeedback, FeedbackStore } from "../store/store.js";
 import { type IncidentJson, incidentToJson } from "./incident-json.js";
 
 /** Pure: verdicts grouped by incident id, each group in the order given. */
@@ -12,7 +12,7 @@ export function feedbackByIncident(feedback: readonly DiagnosisFeedback[]): Map<
 
 /** The public JSON of `incidents`, each with its `feedback` (empty when nobody reviewed it). */
 export async function incidentsWithFeedback(
-  store: Store,
+  store: FeedbackStore,
   incidents: readonly Incident[],
 ): Promise<IncidentJson[]> {
   if (incidents.length === 0) return [];

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Store } from "../store/store.js";
+import type { FeedbackStore, IncidentStore } from "../store/store.js";
 import { problem, zodIssues } from "./errors.js";
 import { incidentsWithFeedback } from "./incident-feedback.js";
 import { filterInputShape, toIncidentFilter } from "./incident-filter-input.js";
@@ -24,7 +24,7 @@ export const listQuerySchema = z
   .strict();
 
 /** Routes to mount at `/api/incidents`. */
-export function incidentsRoutes(deps: { store: Store; now: () => number }): Hono {
+export function incidentsRoutes(deps: { store: IncidentStore & FeedbackStore; now: () => number }): Hono {
   const { store, now } = deps;
   return new Hono()
     .get("/", async (c) => {

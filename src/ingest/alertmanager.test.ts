@@ -85,6 +85,75 @@ describe("Alertmanager payload mapping", () => {
     });
   });
 
+  describe("an alert without error_code", () => {
+    const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
+    const signalOf = (
+      labels: Record<string, string>,
+      annotations: Record<string, string> = {},
+      n = names,
+    ) => {
+      const alert = { ...body.alerts[0]!, labels, annotations };
+      return mapAlertmanager(alertmanagerPayloadSchema.parse({ ...body, alerts: [alert] }), n, NOW)
+        .signals[0]!;
+    };
+
+    it("is the alertname on its target, and its message shows the alertname", () => {
+      const signal = signalOf(
+        { alertname: "HighLatency", target: "api", severity: "warning" },
+        { summary: "p99 over 2s for 5m" },
+      );
+      expect(signal).toMatchObject({
+        fingerprint: "HighLatency:api",
+        errorCode: null,
+        target: "api",
+        message: "HighLatency: p99 over 2s for 5m",
+      });
+    });
+
+    it("keeps two rules with the same summary apart, and one rule on two services apart", () => {
+      const note = { summary: "error rate above 5%" };
+      const a = signalOf({ alertname: "ErrorRate", service: "checkout" }, note);
+      const b = signalOf({ alertname: "ErrorBudgetBurn", service: "checkout" }, note);
+      const c = signalOf({ alertname: "ErrorRate", service: "billing" }, note);
+      expect(new Set([a.fingerprint, b.fingerprint, c.fingerprint]).size).toBe(3);
+      expect(a.fingerprint).toBe("ErrorRate:checkout");
+    });
+
+    it.each([
+      [{ service: "checkout", job: "api", instance: "10.0.0.1:9100" }, "checkout"],
+      [{ job: "api", namespace: "prod", pod: "api-7d9" }, "api"],
+      [{ namespace: "prod", pod: "api-7d9", instance: "10.0.0.1:9100" }, "prod/api-7d9"],
+      [{ namespace: "prod", instance: "10.0.0.1:9100" }, "10.0.0.1:9100"],
+      [{}, "unknown"],
+    ])("takes the target from the first label present of %j", (labels, target) => {
+      expect(signalOf({ alertname: "Down", ...labels }).target).toBe(target);
+    });
+
+    it("takes the target from the configured fallbacks", () => {
+      const custom = { ...names, targetFallbacks: ["cluster/node"] };
+      expect(signalOf({ alertname: "Down", job: "api", cluster: "eu", node: "n1" }, {}, custom).target).toBe(
+        "eu/n1",
+      );
+    });
+
+    it("resolves the same incident it fired", () => {
+      const labels = { alertname: "HighLatency", service: "api" };
+      const firing = signalOf(labels, { summary: "p99 3.1s" });
+      const resolved = {
+        ...body.alerts[0]!,
+        status: "resolved",
+        labels,
+        annotations: { summary: "p99 0.2s" },
+      };
+      const batch = mapAlertmanager(
+        alertmanagerPayloadSchema.parse({ ...body, alerts: [resolved] }),
+        names,
+        NOW,
+      );
+      expect(batch.resolutions.map((r) => r.fingerprint)).toEqual([firing.fingerprint]);
+    });
+  });
+
   it("redacts secrets in labels and annotations", () => {
     const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
     const alert = {

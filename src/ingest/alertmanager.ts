@@ -74,6 +74,11 @@ export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 export interface AlertLabelNames {
   errorCode: string;
   target: string;
+  /**
+   * Where an alert without the target label takes its target from: the first label present; "a/b" joins two
+   * labels (namespace/pod) and needs both.
+   */
+  targetFallbacks: readonly string[];
   severity: string;
   count: string;
 }
@@ -111,20 +116,36 @@ const nonEmpty = (value: string | undefined): string | null =>
 
 /** Pure: the fingerprint this alert maps to, shared with a log line of the same error. */
 export function alertFingerprint(alert: AlertmanagerAlert, names: AlertLabelNames): string {
-  const { errorCode, target, message } = alertIdentity(alert, names);
-  return fingerprintOf({ errorCode, target, message });
+  const { errorCode, target, message, key } = alertIdentity(alert, names);
+  return fingerprintOf({ errorCode, target, message: key ?? message });
 }
 
+function fallbackTarget(labels: Record<string, string>, names: AlertLabelNames): string | null {
+  for (const name of names.targetFallbacks) {
+    const parts = name.split("/").map((part) => nonEmpty(labels[part]));
+    if (parts.every((part) => part !== null)) return parts.join("/");
+  }
+  return null;
+}
+
+/**
+ * With an error code, the identity a log line of the same error has (`{code}:{target}`). Without one, the
+ * alert's own: its alertname on the target the first present label names, so two rules, or one rule on two
+ * services, stay two incidents; the message leads with the alertname so the incident shows which rule fired.
+ */
 function alertIdentity(alert: AlertmanagerAlert, names: AlertLabelNames) {
   const { labels, annotations } = alert;
+  const errorCode = nonEmpty(labels[names.errorCode]);
+  const text = nonEmpty(annotations.summary) ?? nonEmpty(annotations.description);
+  const alertname = nonEmpty(labels.alertname);
+  const target = nonEmpty(labels[names.target]) ?? (errorCode ? null : fallbackTarget(labels, names));
+  if (errorCode !== null || alertname === null)
+    return { errorCode, target: target ?? "unknown", message: text ?? alertname ?? "alert", key: null };
   return {
-    errorCode: nonEmpty(labels[names.errorCode]),
-    target: nonEmpty(labels[names.target]) ?? "unknown",
-    message:
-      nonEmpty(annotations.summary) ??
-      nonEmpty(annotations.description) ??
-      nonEmpty(labels.alertname) ??
-      "alert",
+    errorCode,
+    target: target ?? "unknown",
+    message: text && text !== alertname ? `${alertname}: ${text}` : alertname,
+    key: alertname,
   };
 }
 
@@ -139,7 +160,7 @@ export function alertToSignal(
   const count =
     parseCount(alert.labels[names.count]) ?? parseCount(alert.annotations[names.count]) ?? extras.count ?? 1;
   return {
-    fingerprint: fingerprintOf({ errorCode, target, message }),
+    fingerprint: alertFingerprint(alert, names),
     errorCode,
     target,
     level: "ERROR",

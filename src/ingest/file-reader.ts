@@ -13,11 +13,23 @@ export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Default longest line that is parsed; longer ones are counted as `oversize` and skipped. */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
-/** Lines that could not become signals, by reason. */
+/** Lines that could not become signals, by reason, and lines read after stripping a BOM or NUL padding. */
 export interface JunkCounts {
   not_json: number;
   cut_off: number;
   oversize: number;
+  bom: number;
+  nul_padding: number;
+}
+
+/** Zero of every junk reason. */
+export function emptyJunk(): JunkCounts {
+  return { not_json: 0, cut_off: 0, oversize: 0, bom: 0, nul_padding: 0 };
+}
+
+/** Add `from`'s counts into `into`. */
+export function addJunk(into: JunkCounts, from: Partial<JunkCounts>): void {
+  for (const key of Object.keys(into) as (keyof JunkCounts)[]) into[key] += from[key] ?? 0;
 }
 
 /** The outcome of one chunk read: everything in [fromOffset, toOffset) is handled. */
@@ -175,7 +187,7 @@ export function createFileReader(options: FileReaderOptions): FileReader {
         fromOffset,
         toOffset: offset,
         signals: [],
-        junk: { not_json: 0, cut_off: 0, oversize: 0 },
+        junk: emptyJunk(),
         lines: 0,
         eof,
       };
@@ -184,8 +196,7 @@ export function createFileReader(options: FileReaderOptions): FileReader {
         if (to <= from) return 0;
         const res = scanChunk(view.subarray(from, to), to - from, { levels, readTimeMs: now() });
         for (const s of res.signals) batch.signals.push(s);
-        batch.junk.not_json += res.junk.not_json;
-        batch.junk.cut_off += res.junk.cut_off;
+        addJunk(batch.junk, res.junk);
         batch.lines += res.lines;
         return res.consumed;
       };

@@ -29,6 +29,19 @@ describe("Grafana payload mapping", () => {
     expect(signals[0]!.fields).not.toHaveProperty("dashboardURL");
   });
 
+  it("without error_code is its alertname on the service, as an Alertmanager alert would be", () => {
+    const body = read("grafana/firing-ai003.json") as { alerts: Array<Record<string, unknown>> };
+    const labels = { alertname: "CheckoutErrors", service: "checkout", grafana_folder: "Server" };
+    const alert = { ...body.alerts[0]!, labels };
+    const [signal] = mapGrafana(grafanaPayloadSchema.parse({ ...body, alerts: [alert] }), names, NOW).signals;
+    expect(signal).toMatchObject({
+      fingerprint: "CheckoutErrors:checkout",
+      target: "checkout",
+      errorCode: null,
+    });
+    expect(signal!.message.startsWith("CheckoutErrors")).toBe(true);
+  });
+
   it("shares its fingerprint with the Alertmanager alert for the same error", () => {
     const grafana = mapGrafana(grafanaPayloadSchema.parse(read("grafana/firing-ai003.json")), names, NOW);
     const am = mapAlertmanager(

@@ -2,9 +2,12 @@
  * The hot path of `ai-monitor scan`: finds the wanted lines of a big log chunk without JSON-parsing the rest.
  * Lines are walked with memchr (`indexOf(10)`). tracing writes `{"timestamp":"..","level":"X"` first, so
  * the level is read in place (case-insensitive); lines in another key order fall back to a lazy raw-byte
- * search for `"level":"ERROR"` (upper and lower case). Only candidate lines are decoded and parsed; every
- * other line gets a byte-level junk check only (starts with `{`, ends with `}`), so a broken line that still
- * looks like an object is not counted: the price of not parsing it.
+ * search for `"level":"ERROR"` (upper and lower case). A line the bytes cannot decide with certainty (another
+ * JSON spelling: `"level" : "Error"`, an escaped value or key) falls back to a real JSON parse, so no valid
+ * line is lost to a serialiser's taste. Only candidate lines are decoded and parsed; every other line gets a
+ * byte-level junk check only (starts with `{`, ends with `}`), so a broken line that still looks like an
+ * object is not counted: the price of not parsing it. A byte-order mark or NUL padding before a line (what
+ * an editor, or `copytruncate` under a writer without O_APPEND, leaves) is stripped and counted.
  */
 import type { Level, Signal } from "../domain/types.js";
 import { eventToSignal, parseTracingLine } from "./tracing-json.js";
@@ -22,7 +25,8 @@ export interface ScanOptions {
 /** What one chunk held. `consumed` is just after the last `\n`: the caller keeps the partial rest. */
 export interface ScanResult {
   signals: Signal[];
-  junk: { not_json: number; cut_off: number };
+  /** Skipped lines (not_json, cut_off) and lines read after stripping a BOM or NUL padding. */
+  junk: { not_json: number; cut_off: number; bom: number; nul_padding: number };
   /** Complete non-empty lines seen. */
   lines: number;
   consumed: number;
@@ -33,7 +37,13 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const NUL = 0x00;
 const UPPER_MASK = 0xdf;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const LEVEL_NAME = Buffer.from('"level"');
+const ESCAPE_U = Buffer.from("\\u");
 const TIMESTAMP_PREFIX = Buffer.from('{"timestamp":"');
 const LEVEL_KEY = Buffer.from('"level":"');
 // Longest timestamp value looked for (RFC 3339 with nanoseconds and an offset is 35 bytes).
@@ -41,6 +51,10 @@ const MAX_TIMESTAMP_BYTES = 48;
 
 function isSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0d;
+}
+
+function isJsonSpace(byte: number | undefined): boolean {
+  return isSpace(byte) || byte === NEWLINE;
 }
 
 function matchAt(view: Buffer, at: number, pattern: Buffer): boolean {
@@ -63,12 +77,31 @@ function levelValueAt(view: Buffer, first: number, nl: number): number {
 }
 
 function levelWanted(view: Buffer, at: number, nl: number, wanted: readonly Buffer[]): boolean {
+  // An escaped value ("\u0045RROR") is only known once decoded.
+  if (view[at] === BACKSLASH) return true;
   outer: for (const level of wanted) {
     if (at + level.length >= nl || view[at + level.length] !== QUOTE) continue;
     for (let i = 0; i < level.length; i++) if ((view[at + i]! & UPPER_MASK) !== level[i]) continue outer;
     return true;
   }
   return false;
+}
+
+/** Skip NULs, byte-order marks and blanks at a line's start, saying which padding there was. */
+function stripPadding(view: Buffer, from: number, nl: number): { first: number; nul: boolean; bom: boolean } {
+  let first = from;
+  let nul = false;
+  let bom = false;
+  for (;;) {
+    if (view[first] === NUL) {
+      nul = true;
+      first++;
+    } else if (matchAt(view, first, BOM)) {
+      bom = true;
+      first += BOM.length;
+    } else if (first < nl && isSpace(view[first])) first++;
+    else return { first, nul, bom };
+  }
 }
 
 /** Pure: the raw byte patterns that mark a candidate line for the given levels. */
@@ -104,6 +137,37 @@ function createNeedleCursor(
   };
 }
 
+/**
+ * Whether a line the exact needles missed may still hold a wanted level in another spelling: a `"level"` key
+ * followed by whitespace, a colon and a value in any case or with escapes; or, with no such key, any `\u`
+ * escape (the key itself may be escaped). Both cursors are lazy like the needles: one pass per chunk.
+ */
+function createSpellingCheck(
+  view: Buffer,
+  wanted: readonly Buffer[],
+): (first: number, nl: number) => boolean {
+  let nextKey = -2;
+  let nextEscape = -2;
+  return (first, nl) => {
+    let sawKey = false;
+    for (;;) {
+      if (nextKey !== -1 && nextKey < first) nextKey = view.indexOf(LEVEL_NAME, first);
+      if (nextKey === -1 || nextKey >= nl) break;
+      sawKey = true;
+      let at = nextKey + LEVEL_NAME.length;
+      nextKey = view.indexOf(LEVEL_NAME, at);
+      while (at < nl && isJsonSpace(view[at])) at++;
+      if (view[at] !== COLON) continue;
+      at++;
+      while (at < nl && isJsonSpace(view[at])) at++;
+      if (view[at] === QUOTE && levelWanted(view, at + 1, nl, wanted)) return true;
+    }
+    if (sawKey) return false;
+    if (nextEscape !== -1 && nextEscape < first) nextEscape = view.indexOf(ESCAPE_U, first);
+    return nextEscape !== -1 && nextEscape < nl;
+  };
+}
+
 /** Scan the complete lines of `buf[0, end)`: signals for the wanted levels, junk counts, bytes consumed. */
 export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanResult {
   const view = end >= buf.length ? buf : buf.subarray(0, end);
@@ -111,8 +175,14 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
   const wantedBytes = [...wanted].map((level) => Buffer.from(level.toUpperCase(), "latin1"));
   const fallbackTimestampMs = options.readTimeMs ?? Date.now();
   let needleHit: ((first: number, nl: number) => boolean) | null = null;
+  let otherSpelling: ((first: number, nl: number) => boolean) | null = null;
 
-  const result: ScanResult = { signals: [], junk: { not_json: 0, cut_off: 0 }, lines: 0, consumed: 0 };
+  const result: ScanResult = {
+    signals: [],
+    junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 },
+    lines: 0,
+    consumed: 0,
+  };
   let pos = 0;
   for (;;) {
     const nl = view.indexOf(NEWLINE, pos);
@@ -120,6 +190,12 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
     let first = pos;
     pos = nl + 1;
     while (first < nl && isSpace(view[first])) first++;
+    if (view[first] === NUL || view[first] === BOM[0]) {
+      const stripped = stripPadding(view, first, nl);
+      if (stripped.nul) result.junk.nul_padding++;
+      if (stripped.bom) result.junk.bom++;
+      first = stripped.first;
+    }
     if (first === nl) continue;
     let last = nl - 1;
     while (isSpace(view[last])) last--;
@@ -135,6 +211,10 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
     else {
       needleHit ??= createNeedleCursor(view, levelNeedles(options.levels));
       candidate = needleHit(first, nl);
+      if (!candidate) {
+        otherSpelling ??= createSpellingCheck(view, wantedBytes);
+        candidate = otherSpelling(first, nl);
+      }
     }
     if (!candidate) {
       if (view[last] !== CLOSE_BRACE) result.junk.cut_off++;

@@ -63,7 +63,7 @@ describe("scanOnce", () => {
         toOffset: upTo,
         lines: 2,
         signals: 1,
-        junk: { not_json: 0, cut_off: 0, oversize: 0 },
+        junk: { not_json: 0, cut_off: 0, oversize: 0, bom: 0, nul_padding: 0 },
       },
       expect.objectContaining({
         path: join(dir, "other.log"),
@@ -265,7 +265,7 @@ describe("scanOnce on the scan thread", () => {
     expect(seenThere.length).toBeGreaterThan(10);
     expect(seenThere).toEqual(seenHere);
     expect(onThread).toEqual(inThread);
-    expect(onThread.totals.junk).toEqual({ not_json: 1, cut_off: 0, oversize: 1 });
+    expect(onThread.totals.junk).toEqual({ not_json: 1, cut_off: 0, oversize: 1, bom: 0, nul_padding: 0 });
     expect(seenThere.flatMap((b) => b.signals).find((s) => s.errorCode === "NT_1")?.timestampMs).toBe(now());
   });
 

@@ -8,9 +8,11 @@ import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import { expandPatterns, findRenamedFiles, patternDirs } from "./file-identity.js";
 import {
+  addJunk,
   createReadBuffer,
   DEFAULT_BUFFER_BYTES,
   DEFAULT_MAX_LINE_BYTES,
+  emptyJunk,
   type JunkCounts,
   type ReadBuffer,
 } from "./file-reader.js";
@@ -157,14 +159,12 @@ function sumTotals(files: readonly ScanFileSummary[]): ScanSummary["totals"] {
     files: files.length,
     lines: 0,
     signals: 0,
-    junk: { not_json: 0, cut_off: 0, oversize: 0 },
+    junk: emptyJunk(),
   };
   for (const f of files) {
     totals.lines += f.lines;
     totals.signals += f.signals;
-    totals.junk.not_json += f.junk.not_json;
-    totals.junk.cut_off += f.junk.cut_off;
-    totals.junk.oversize += f.junk.oversize;
+    addJunk(totals.junk, f.junk);
   }
   return totals;
 }

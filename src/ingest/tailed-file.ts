@@ -13,7 +13,9 @@ import {
   resumeFrom,
 } from "./file-identity.js";
 import {
+  addJunk,
   createFileReader,
+  emptyJunk,
   type FileReader,
   type JunkCounts,
   type ReadBatch,
@@ -143,7 +145,7 @@ export async function drainFile(
   const result: DrainResult = {
     lines: 0,
     signals: 0,
-    junk: { not_json: 0, cut_off: 0, oversize: 0 },
+    junk: emptyJunk(),
     error: null,
   };
   file.size = (await file.fh.stat()).size;
@@ -161,7 +163,7 @@ export async function drainFile(
     return true;
   };
   if (file.saveStart) {
-    const empty = { signals: [], junk: { not_json: 0, cut_off: 0, oversize: 0 }, lines: 0 };
+    const empty = { signals: [], junk: emptyJunk(), lines: 0 };
     if (!(await send(empty, file.committed))) return result;
     file.saveStart = false;
   }
@@ -171,9 +173,7 @@ export async function drainFile(
       if (!(await send(batch, batch.toOffset))) return result;
       result.lines += batch.lines;
       result.signals += batch.signals.length;
-      result.junk.not_json += batch.junk.not_json;
-      result.junk.cut_off += batch.junk.cut_off;
-      result.junk.oversize += batch.junk.oversize;
+      addJunk(result.junk, batch.junk);
     }
     if (batch.eof) break;
   }

@@ -5,6 +5,7 @@
  */
 import { fingerprintOf } from "../domain/fingerprint.js";
 import { redactFields, redactText } from "../domain/redact.js";
+import { epochToMs } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
 
 /** Why a line is not a log event: not JSON at all, JSON cut off mid-write, or longer than allowed. */
@@ -56,11 +57,18 @@ const REDACT_SLACK_CHARS = 512;
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
-/** Pure: parse an RFC 3339 timestamp with up to nanosecond digits, truncated to ms; NaN when invalid. */
+const EPOCH_TEXT = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Pure: an RFC 3339 timestamp with any number of fraction digits (truncated to ms), or an epoch number (or
+ * its text) in seconds, ms, µs or ns told apart by magnitude; NaN when neither. The intake judges the range.
+ */
 export function parseTimestampMs(value: unknown): number {
-  if (typeof value === "number") return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value === "number") return epochToMs(value);
   if (typeof value !== "string") return Number.NaN;
-  const m = RFC3339.exec(value.trim());
+  const text = value.trim();
+  if (EPOCH_TEXT.test(text)) return epochToMs(Number(text));
+  const m = RFC3339.exec(text);
   if (!m) return Number.NaN;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
   // Truncate, not round: .999999999 stays in its own second.

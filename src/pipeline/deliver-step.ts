@@ -8,11 +8,11 @@ import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { deliveryKey, type SendResult, type Sink, type SinkEvent } from "../sinks/sink.js";
-import type { Store } from "../store/store.js";
+import type { IncidentStore, JobQueue, Outbox } from "../store/store.js";
 
 /** Dependencies of the deliver step. */
 export interface DeliverStepDeps {
-  store: Store;
+  store: IncidentStore & JobQueue & Outbox;
   sinks: Sink[];
   metrics: Metrics;
   log: Logger;

@@ -11,20 +11,23 @@ import type { BudgetGuard } from "../diagnose/budget.js";
 import type { Catalog } from "../diagnose/catalog.js";
 import type { Diagnoser } from "../diagnose/diagnoser.js";
 import { catalogDiagnosis } from "../diagnose/offline.js";
+import { withLabelledSeverity } from "../domain/severity.js";
 import type { Diagnosis, Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { Store } from "../store/store.js";
+import type { IncidentStore, TokenStore } from "../store/store.js";
 
 const HOUR_MS = 3_600_000;
 
 /** Dependencies of the diagnose step. */
 export interface DiagnoseStepDeps {
-  store: Store;
+  store: IncidentStore & TokenStore;
   diagnoser: Diagnoser;
   context: ContextGatherer;
   catalog: Catalog;
   ratePerHour: number;
+  /** The alert label whose severity wins over the diagnosis' (config `webhook.labels.severity`). */
+  severityLabel?: string;
   /** Daily and monthly LLM spend ceilings; absent for the offline diagnoser, which costs nothing. */
   budget?: BudgetGuard | null;
   metrics: Metrics;
@@ -36,9 +39,11 @@ export interface DiagnoseStepDeps {
 export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident): Promise<Diagnosis> {
   if (incident.diagnosis) return incident.diagnosis;
   const budget = deps.budget ? await deps.budget.check() : ({ ok: true } as const);
+  // A catalog diagnosis costs nothing: it takes no token of the hourly LLM allowance and is never "skipped".
   const allowed =
     budget.ok &&
-    (await deps.store.takeToken("diagnosis", incident.id, deps.ratePerHour, HOUR_MS, deps.now()));
+    (deps.diagnoser.free === true ||
+      (await deps.store.takeToken("diagnosis", incident.id, deps.ratePerHour, HOUR_MS, deps.now())));
   let diagnosis: Diagnosis;
   if (!budget.ok) {
     diagnosis = overBudget(deps, incident, budget.reason);
@@ -56,6 +61,7 @@ export async function runDiagnoseStep(deps: DiagnoseStepDeps, incident: Incident
       diagnosis = catalogDiagnosis(incident, deps.catalog, reason.slice(0, 500));
     }
   }
+  diagnosis = withLabelledSeverity(diagnosis, incident, deps.severityLabel ?? "severity");
   await deps.store.saveDiagnosis(incident.id, diagnosis);
   deps.metrics.incidents.inc({ severity: diagnosis.severity });
   return diagnosis;

@@ -2,9 +2,10 @@
  * Intake: the single door every source uses. Stores signals durably (dedup + job in one transaction),
  * counts them, and wakes the worker so a new incident is processed without waiting for the next poll.
  */
+import { isSaneTimeMs } from "../domain/timestamp.js";
 import type { Signal } from "../domain/types.js";
 import type { Metrics } from "../metrics.js";
-import type { FileOffset, IngestOutcome, Store } from "../store/store.js";
+import type { FileOffset, IncidentStore, IngestOutcome } from "../store/store.js";
 
 /** Windows of the dedup policy, in milliseconds. */
 export interface DedupPolicy {
@@ -20,7 +21,7 @@ export interface Intake {
 
 /** Build the intake over a store; `wake` nudges the worker after new jobs. */
 export function createIntake(deps: {
-  store: Store;
+  store: IncidentStore;
   policy: DedupPolicy;
   metrics: Metrics;
   now: () => number;
@@ -28,9 +29,15 @@ export function createIntake(deps: {
 }): Intake {
   const { store, policy, metrics, now, wake } = deps;
   return {
-    async ingest(signals, offset) {
-      if (signals.length === 0 && !offset) return [];
+    async ingest(given, offset) {
+      if (given.length === 0 && !offset) return [];
       const at = now();
+      // A clock that says 1970, year 57892 or tomorrow-week cannot date an incident: the receive time does.
+      const signals = given.map((s) => {
+        if (isSaneTimeMs(s.timestampMs, at)) return s;
+        metrics.timestampsReplaced.inc({ source: s.source });
+        return { ...s, timestampMs: at };
+      });
       // An alert is live by definition (Alertmanager only notifies while it fires), even when it started
       // long ago: only lines found late in files can be a backfill.
       const live = signals.every((s) => s.source !== "file");

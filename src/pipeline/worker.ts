@@ -10,7 +10,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
 import { deliveryKey, type Sink } from "../sinks/sink.js";
-import type { Job, Store } from "../store/store.js";
+import type { IncidentActions, Job, JobQueue } from "../store/store.js";
 import { type DeliverStepDeps, runDeliverStep, runUpdateStep } from "./deliver-step.js";
 import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
 
@@ -40,7 +40,7 @@ export function makeOwnerId(): string {
 }
 
 /** Release leases held by processes of this host that are no longer alive (a kill -9 before this start). */
-export async function releaseDeadLocalOwners(store: Store, log: Logger): Promise<void> {
+export async function releaseDeadLocalOwners(store: JobQueue, log: Logger): Promise<void> {
   for (const owner of await store.leaseOwners()) {
     const [host, pid] = owner.split(":");
     if (host !== hostname() || !pid || Number(pid) === process.pid) continue;
@@ -70,7 +70,12 @@ export function announcing(incident: Incident): boolean {
  * A resolution reaches a sink that notifies people only where the opening was announced (not one left out,
  * or folded into a digest).
  */
-async function quietSinks(store: Store, incident: Incident, job: Job, log: Logger) {
+async function quietSinks(
+  store: Pick<IncidentActions, "openAcknowledgement">,
+  incident: Incident,
+  job: Job,
+  log: Logger,
+) {
   if (job.kind === "resolved") {
     const announced = new Set(incident.deliveries.map((d) => d.sink));
     return (sink: Sink) => sink.notifiesPeople === true && !announced.has(deliveryKey(sink.name, "opened"));
@@ -85,11 +90,12 @@ async function quietSinks(store: Store, incident: Incident, job: Job, log: Logge
   return (sink: Sink) => sink.notifiesPeople === true;
 }
 
+/** The steps' dependencies, plus the acknowledgement look-up that keeps a recurrence from paging. */
+export type WorkerDeps = DiagnoseStepDeps &
+  DeliverStepDeps & { store: Pick<IncidentActions, "openAcknowledgement">; log: Logger; metrics: Metrics };
+
 /** Create the worker over the step dependencies. */
-export function createWorker(
-  deps: DiagnoseStepDeps & DeliverStepDeps & { log: Logger; metrics: Metrics },
-  options: WorkerOptions,
-): Worker {
+export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   const { store, log, now } = deps;
   let running = false;
   let timer: NodeJS.Timeout | null = null;

@@ -4,7 +4,7 @@
  */
 import { startOfUtcMonthMs, totalUsd } from "../diagnose/budget.js";
 import type { Incident } from "../domain/types.js";
-import type { Store } from "../store/store.js";
+import type { AutofixPrStore, FeedbackStore, IncidentStore, LlmLedger } from "../store/store.js";
 import { type DetectionIndicator, detectionIndicator } from "./detection.js";
 import {
   type AccuracyIndicator,
@@ -36,7 +36,7 @@ export interface IndicatorReport {
  * paging stops at the first page reaching before the period.
  */
 export async function incidentsCreatedBetween(
-  store: Store,
+  store: IncidentStore,
   sinceMs: number,
   untilMs: number,
 ): Promise<Incident[]> {
@@ -53,7 +53,7 @@ export async function incidentsCreatedBetween(
 
 /** Read the store and compute every indicator for the `days` before `nowMs`. */
 export async function collectReport(
-  store: Store,
+  store: IncidentStore & LlmLedger & AutofixPrStore & FeedbackStore,
   args: { nowMs: number; days: number; budgetUsd: number | null },
 ): Promise<IndicatorReport> {
   const { nowMs, days, budgetUsd } = args;

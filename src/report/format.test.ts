@@ -39,6 +39,8 @@ describe("formatReport", () => {
     expect(text).toMatch(/monthly cost\s+target < \$50\.00\s+not enough data/);
     expect(text).toContain("too early in the month to project; no monthly budget set");
     expect(text).not.toMatch(/(^|[^\d.])0(\.0)?%/m);
+    expect(text.split("\n")[0]).toMatch(/^success indicators against their targets, last 30 days: /);
+    expect(text).not.toMatch(/seed/i); // the design document's internal name means nothing to a reader
   });
 
   it("keeps terminal control sequences of PR markers out of the output", () => {

@@ -82,7 +82,7 @@ export function formatReport(r: IndicatorReport): string {
   const d = r.detection;
   const judged = d.judgedOn === "alert" ? "p95 log -> alert" : "p95 log -> incident (nothing delivered)";
   return [
-    `success indicators (seed section 8), last ${r.period.days} days: ${minute(r.period.sinceMs)} .. ${minute(r.period.untilMs)}, ${r.incidents} incidents`,
+    `success indicators against their targets, last ${r.period.days} days: ${minute(r.period.sinceMs)} .. ${minute(r.period.untilMs)}, ${r.incidents} incidents`,
     "",
     heading("detection time", `< ${formatDuration(d.targetMs)}`, d.status),
     `  judged on ${judged}${d.backfillsExcluded ? `; ${d.backfillsExcluded} backfills left out` : ""}`,

@@ -154,8 +154,8 @@ export interface FeedbackQuery {
   incidentIds?: readonly string[];
 }
 
-/** The durable store. Every method is atomic on its own. */
-export interface Store extends IncidentActions {
+/** Opening, closing and readiness of the backend. */
+export interface StoreLifecycle {
   /** Backend name for logs ("sqlite", "postgres"). */
   readonly kind: string;
   /** Apply migrations; safe to call on every start. */
@@ -163,7 +163,18 @@ export interface Store extends IncidentActions {
   close(): Promise<void>;
   /** Throws if the store does not answer (readiness). */
   ping(): Promise<void>;
+}
 
+/** Durable read positions of tailed files (committed with their signals by `IncidentStore.ingest`). */
+export interface OffsetStore {
+  getOffset(dev: number, ino: number): Promise<FileOffset | null>;
+  /** Whether any file offset was ever stored (false only before the very first tail). */
+  hasOffsets(): Promise<boolean>;
+  saveOffset(offset: FileOffset): Promise<void>;
+}
+
+/** Incidents: deduplicated in, diagnosed, read back. */
+export interface IncidentStore {
   /**
    * In one transaction: dedup each signal into its fingerprint's window, create incidents and their
    * jobs for new ones, and save the file offset if given. Either all of it is stored or none.
@@ -171,12 +182,15 @@ export interface Store extends IncidentActions {
   ingest(signals: Signal[], policy: IngestPolicy, offset?: FileOffset): Promise<IngestOutcome[]>;
   /** Mark the open incident of a fingerprint resolved (at `resolvedAt`) and enqueue a "resolved" job. */
   resolve(fingerprint: string, resolvedAt: number, now: number): Promise<string | null>;
+  saveDiagnosis(incidentId: string, diagnosis: Diagnosis): Promise<void>;
+  /** Store the context bundle the diagnoser was shown. */
+  saveContext(incidentId: string, bundle: ContextBundle): Promise<void>;
+  getIncident(id: string): Promise<Incident | null>;
+  listIncidents(options: ListOptions): Promise<Incident[]>;
+}
 
-  getOffset(dev: number, ino: number): Promise<FileOffset | null>;
-  /** Whether any file offset was ever stored (false only before the very first tail). */
-  hasOffsets(): Promise<boolean>;
-  saveOffset(offset: FileOffset): Promise<void>;
-
+/** The durable job queue of the worker, with leases. */
+export interface JobQueue {
   /** Lease up to `limit` due jobs to `owner` until now + leaseMs: most severe incident first, then oldest. */
   claimJobs(owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]>;
   /** Extend a lease still held by owner; false if it was lost. */
@@ -189,19 +203,21 @@ export interface Store extends IncidentActions {
   /** Owners currently holding leases (to find dead local processes). */
   leaseOwners(): Promise<string[]>;
   queueStats(now: number): Promise<QueueStats>;
+  /** Enqueue a job for an existing incident (e.g. "update": edit sink messages after a new link). */
+  enqueueJob(incidentId: string, kind: JobKind, runAt: number, now: number): Promise<string>;
+}
 
+/** Rate-limit tokens shared by every process of the store. */
+export interface TokenStore {
   /**
    * Sliding-window limiter: record one use of `bucket` for `key` if fewer than `limit` uses happened in
    * the last windowMs. Idempotent per key: asking again for the same key returns the first answer.
    */
   takeToken(bucket: string, key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+}
 
-  saveDiagnosis(incidentId: string, diagnosis: Diagnosis): Promise<void>;
-  /** Store the context bundle the diagnoser was shown. */
-  saveContext(incidentId: string, bundle: ContextBundle): Promise<void>;
-  /** Enqueue a job for an existing incident (e.g. "update": edit sink messages after a new link). */
-  enqueueJob(incidentId: string, kind: JobKind, runAt: number, now: number): Promise<string>;
-
+/** The LLM ledger: calls made, spend, and reservations held against budgets. */
+export interface LlmLedger {
   /** Append one LLM call to the ledger. */
   recordLlmCall(call: LlmCall): Promise<void>;
   /** Spend per model of calls at or after sinceMs, ordered by model. */
@@ -213,19 +229,40 @@ export interface Store extends IncidentActions {
   reserveLlmBudget(request: LlmReservationRequest): Promise<LlmReservation>;
   /** Drop `key`'s reservation; with `call`, append it to the ledger in the same transaction (real cost replaces estimate). */
   settleLlmReservation(key: string, call: LlmCall | null): Promise<void>;
+}
+
+/** The outbox: one delivery record per incident and sink. */
+export interface Outbox {
   /** Create pending delivery records for sinks that have none yet. */
   ensureDeliveries(incidentId: string, sinks: string[], now: number): Promise<void>;
   updateDelivery(incidentId: string, sink: string, patch: DeliveryPatch, now: number): Promise<void>;
+}
 
-  getIncident(id: string): Promise<Incident | null>;
-  listIncidents(options: ListOptions): Promise<Incident[]>;
-
+/** Autofix PRs as last polled from GitHub. */
+export interface AutofixPrStore {
   /** Upsert autofix PRs by URL: the latest poll's state and times replace what was stored. */
   saveAutofixPrs(prs: readonly AutofixPrRecord[], now: number): Promise<void>;
   /** Autofix PRs created at or after sinceMs, oldest first. */
   listAutofixPrs(sinceMs: number): Promise<AutofixPrRecord[]>;
+}
+
+/** Reviewers' verdicts on diagnoses. */
+export interface FeedbackStore {
   /** Record a verdict, replacing the reviewer's earlier (not a later) one on that incident; throws when the incident is unknown. */
   saveDiagnosisFeedback(feedback: DiagnosisFeedback): Promise<void>;
   /** Current verdicts matching the query, oldest first. */
   listDiagnosisFeedback(query: FeedbackQuery): Promise<DiagnosisFeedback[]>;
 }
+
+/** The durable store: the intersection of every role, in one backend. Every method is atomic on its own. */
+export interface Store
+  extends StoreLifecycle,
+    OffsetStore,
+    IncidentStore,
+    JobQueue,
+    TokenStore,
+    LlmLedger,
+    Outbox,
+    AutofixPrStore,
+    FeedbackStore,
+    IncidentActions {}

@@ -29,8 +29,18 @@ mod tests {
 }
 `;
 
-/** A cargo target dir shared by every run of the suite: the crate is built once, later builds are incremental. */
-export const SHARED_CARGO_TARGET = join(tmpdir(), "ai-monitor-autofix-cargo-target");
+/**
+ * A cargo target dir shared by every run of the suite: the crate is built once, later builds are incremental.
+ * A cache, so it lives in node_modules/.cache (with the other tools' caches), not in the temp folder.
+ */
+export const SHARED_CARGO_TARGET = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "node_modules",
+  ".cache",
+  "ai-monitor-autofix-cargo-target",
+);
 
 /** Is cargo on the PATH? (the suite skips with the reason when not, and fails under CI=true) */
 export async function cargoAvailable(): Promise<{ ok: boolean; reason: string }> {

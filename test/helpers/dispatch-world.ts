@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dispatchSection } from "../../src/config/dispatch-section.js";
 import { loadCatalog } from "../../src/diagnose/catalog.js";
+import type { Diagnoser } from "../../src/diagnose/diagnoser.js";
 import type { Signal } from "../../src/domain/types.js";
 import { silentLogger } from "../../src/log.js";
 import { createDiscordSink } from "../../src/sinks/discord/discord-sink.js";
@@ -44,7 +45,8 @@ function killable<T extends object>(target: T, state: { killed: boolean }): T {
 export async function world(
   cleanup: Array<() => Promise<unknown>>,
   /** `extraSinks`: scripted sinks every process delivers to besides Discord and GitHub (an autofix stand-in). */
-  options: { failRate?: number; ratePerHour?: number; extraSinks?: Sink[] } = {},
+  /** `diagnoser`: instead of the offline catalog (which costs nothing and so is never rate-limited). */
+  options: { failRate?: number; ratePerHour?: number; extraSinks?: Sink[]; diagnoser?: Diagnoser } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "ai-monitor-dispatch-"));
   let now = Date.now();
@@ -89,7 +91,15 @@ export async function world(
       ...(options.extraSinks ?? []),
     ];
     const { worker, intake } = wirePipeline(
-      { store, sinks, log, now: clock, catalog, ratePerHour: options.ratePerHour ?? 1000 },
+      {
+        store,
+        sinks,
+        log,
+        now: clock,
+        catalog,
+        ratePerHour: options.ratePerHour ?? 1000,
+        ...(options.diagnoser ? { diagnoser: options.diagnoser } : {}),
+      },
       { owner, maxAttempts: 100, concurrency: 4 },
     );
     const kill = () => {

@@ -8,10 +8,8 @@ import { createOfflineDiagnoser } from "../../src/diagnose/offline.js";
 import type { Signal } from "../../src/domain/types.js";
 import { silentLogger } from "../../src/log.js";
 import { createMetrics } from "../../src/metrics.js";
-import type { DeliverStepDeps } from "../../src/pipeline/deliver-step.js";
-import type { DiagnoseStepDeps } from "../../src/pipeline/diagnose-step.js";
 import { createIntake } from "../../src/pipeline/intake.js";
-import { createWorker, type WorkerOptions } from "../../src/pipeline/worker.js";
+import { createWorker, type WorkerDeps, type WorkerOptions } from "../../src/pipeline/worker.js";
 
 /** An ERROR signal for `code` at `server::x` found in a file at `atMs`; override what a test is about. */
 export function codeSignal(code: string, atMs: number, patch: Partial<Signal> = {}): Signal {
@@ -44,8 +42,7 @@ export function captureOutput(): { out: PassThrough; printed: () => string } {
 type Defaulted = "metrics" | "log" | "diagnoser" | "context";
 
 /** What a test chooses; log, metrics, the offline diagnoser and an empty context gatherer are defaults. */
-export type PipelineDeps = Omit<DiagnoseStepDeps & DeliverStepDeps, Defaulted> &
-  Partial<Pick<DiagnoseStepDeps, Defaulted>>;
+export type PipelineDeps = Omit<WorkerDeps, Defaulted> & Partial<Pick<WorkerDeps, Defaulted>>;
 
 /** Wire intake (5-minute window, 1-hour backfill age) and worker (30 s leases) over `deps.store`. */
 export function wirePipeline(

@@ -32,7 +32,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 15 s:\n${logs}`)), 15_000);
     child.stderr?.on("data", (chunk: Buffer) => {
       logs += chunk.toString();
-      const match = /"url":"([^"]+)"[^\n]*"msg":"ai-monitor serving"/.exec(logs);
+      const match = /"url":"([^"]+)"[^\n]*"msg":"ai-monitor serving on /.exec(logs);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

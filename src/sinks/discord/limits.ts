@@ -4,6 +4,7 @@
  * @see https://discord.com/developers/docs/resources/message#embed-object-embed-limits
  * @see https://discord.com/developers/docs/resources/webhook#execute-webhook
  */
+import type { APIEmbed, APIEmbedField, RESTPostAPIWebhookWithTokenJSONBody } from "discord-api-types/v10";
 import { codePointLength, truncateCodePoints } from "../truncate.js";
 
 /** The limits (code points unless named otherwise). */
@@ -22,32 +23,17 @@ export const DISCORD_LIMITS = {
   usernameCodePoints: 80,
 } as const;
 
-/** One embed field. */
-export interface DiscordField {
-  name: string;
-  value: string;
-  inline?: boolean;
-}
+/** One embed field (Discord's own type, as the fake Discord in test/ checks against). */
+export type DiscordField = APIEmbedField;
 
-/** The embed subset ai-monitor sends. */
-export interface DiscordEmbed {
-  title?: string;
-  description?: string;
-  url?: string;
-  color?: number;
-  timestamp?: string;
-  footer?: { text: string };
-  author?: { name: string };
-  fields?: DiscordField[];
-}
+/** An embed; ai-monitor sends title, description, url, color, timestamp, footer, author and fields. */
+export type DiscordEmbed = APIEmbed;
 
-/** A webhook message body (execute and edit). */
-export interface DiscordMessage {
-  content?: string;
-  username?: string;
+/** A webhook message body (execute and edit): always with embeds, and never pinging anyone. */
+export type DiscordMessage = Pick<RESTPostAPIWebhookWithTokenJSONBody, "content" | "username"> & {
   embeds: DiscordEmbed[];
   allowed_mentions: { parse: [] };
-}
+};
 
 const L = DISCORD_LIMITS;
 const len = (text: string | undefined) => (text ? codePointLength(text) : 0);

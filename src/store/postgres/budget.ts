@@ -4,7 +4,7 @@
  * gives each statement after the lock a fresh snapshot: it sees every reservation committed before.
  */
 import { fitsCeilings, roundUsd } from "../budget-rule.js";
-import { parseId } from "../sqlite/rows.js";
+import { parseId } from "../rows.js";
 import type { LlmCall, LlmReservation, LlmReservationRequest } from "../store.js";
 import { LOCK_NS } from "./lock-keys.js";
 import type { Migration } from "./migrations.js";

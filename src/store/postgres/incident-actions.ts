@@ -7,7 +7,7 @@
  */
 import { SEVERITY_ORDER } from "../../domain/severity.js";
 import { severityRankSql } from "../incident-actions.js";
-import { parseId } from "../sqlite/rows.js";
+import { parseId } from "../rows.js";
 import type { Store } from "../store.js";
 import { LOCK_NS, lockKey } from "./lock-keys.js";
 import type { Migration } from "./migrations.js";

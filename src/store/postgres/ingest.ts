@@ -2,11 +2,20 @@
  * The ingest transaction of the PostgreSQL store. All fingerprints of the batch are locked first (advisory
  * transaction locks, in one global order), so two replicas ingesting the same fingerprint at the same moment
  * take turns and the second one finds the first one's incident: one incident per window, however many
- * replicas receive the alert. The window decisions are the SQLite store's: the shared `BatchWindows`.
+ * replicas receive the alert. The decisions are the shared ingest plan (ingest-plan.ts).
  */
-import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
-import { type BatchCandidate, BatchWindows } from "../batch-windows.js";
+import {
+  batchKeys,
+  type Candidate,
+  candidateRanges,
+  type IngestReads,
+  type InsertedIncident,
+  newIncidentRow,
+  type PlannedInsert,
+  planIngest,
+  settlePlan,
+} from "../ingest-plan.js";
 import type { IngestOutcome, IngestPolicy } from "../store.js";
 import type { IngestPart } from "./group-ingest.js";
 import { LOCK_NS, orderedLockKeys } from "./lock-keys.js";
@@ -14,69 +23,35 @@ import { type Db, pgText, type Sql } from "./pool.js";
 import { SQL } from "./statements.js";
 import { saveOffset } from "./transactions.js";
 
-/** How far past a window candidates are fetched (BatchWindows asks within this of each occurrence). */
-const SLACK_MS = 60 * 60_000;
-
-/** What the batch needs to decide: the keys not stored before, and each fingerprint's candidates. */
-interface Known {
-  fresh: Set<string>;
-  stored: Map<string, BatchCandidate[]>;
-}
-
 /**
- * Remember the batch's idempotency keys (each consumed by its first signal) and fetch the candidates of every
- * fingerprint over a range that covers whatever BatchWindows asks, in one statement.
+ * Remember the batch's idempotency keys and fetch every fingerprint's candidates over the plan's ranges, in one
+ * statement: what `planIngest` needs.
  */
-async function keysAndCandidates(sql: Sql, signals: Signal[], policy: IngestPolicy): Promise<Known> {
-  const keys = [...new Set(signals.flatMap((s) => (s.dedupKey ? [s.dedupKey] : [])))];
-  const ranges = new Map<string, { fromMs: number; toMs: number }>();
-  for (const { fingerprint, timestampMs: t } of signals) {
-    const range = ranges.get(fingerprint);
-    const fromMs = t - policy.windowMs - SLACK_MS;
-    const toMs = t + policy.windowMs + SLACK_MS;
-    ranges.set(
-      fingerprint,
-      range ? { fromMs: Math.min(range.fromMs, fromMs), toMs: Math.max(range.toMs, toMs) } : { fromMs, toMs },
-    );
-  }
-  const names = [...ranges.keys()];
+async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): Promise<IngestReads> {
+  const ranges = candidateRanges(signals, policy);
+  const names = ranges.map((r) => r.fingerprint);
   // Waits for a concurrent transaction inserting the same key, then skips it if that one committed.
-  const { rows } = await sql<BatchCandidate & { fingerprint: string; key: string | null }>(
-    SQL.keysAndCandidates,
-    [keys, policy.now, names, names.map((n) => ranges.get(n)!.fromMs), names.map((n) => ranges.get(n)!.toMs)],
-  );
-  const fresh = new Set<string>();
-  const stored = new Map<string, BatchCandidate[]>(names.map((n) => [n, []]));
+  const { rows } = await sql<Candidate & { fingerprint: string; key: string | null }>(SQL.keysAndCandidates, [
+    batchKeys(signals),
+    policy.now,
+    names,
+    ranges.map((r) => r.fromMs),
+    ranges.map((r) => r.toMs),
+  ]);
+  const freshKeys = new Set<string>();
+  const candidates = new Map<string, Candidate[]>(names.map((n) => [n, []]));
   // Candidates in id order: on equal firstSeen the older incident wins (pickWindow).
   for (const row of rows.sort((x, y) => (x.id ?? 0) - (y.id ?? 0))) {
-    if (row.key !== null) fresh.add(row.key);
-    else stored.get(row.fingerprint)!.push({ id: row.id, firstSeen: row.firstSeen });
+    if (row.key !== null) freshKeys.add(row.key);
+    else candidates.get(row.fingerprint)!.push({ id: row.id, firstSeen: row.firstSeen });
   }
-  return { fresh, stored };
+  return { freshKeys, candidates };
 }
 
-async function insertIncident(sql: Sql, signal: Signal, policy: IngestPolicy, backfill: boolean) {
-  const { rows } = await sql<{ incidentId: number; jobId: number | null }>(SQL.insertIncident, [
-    signal.fingerprint,
-    signal.errorCode ?? null,
-    signal.target,
-    signal.level,
-    initialSeverity(signal.level, signal.severityHint),
-    signal.count,
-    signal.timestampMs,
-    policy.now,
-    signal.source,
-    signal.message,
-    signal.requestId ?? null,
-    signal.filename ?? null,
-    signal.lineNumber ?? null,
-    // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
-    JSON.stringify(signal.fields ?? {}),
-    signal.url ?? null,
-    backfill ? "backfill" : null,
-    !backfill,
-  ]);
-  return rows[0]!;
+async function insertIncident(sql: Sql, planned: PlannedInsert, policy: IngestPolicy) {
+  // $1..$16 in the row's own order; $17: enqueue its "incident" job too.
+  const values = [...Object.values(newIncidentRow(planned, policy.now)), !planned.backfill];
+  return (await sql<InsertedIncident>(SQL.insertIncident, values)).rows[0]!;
 }
 
 /**
@@ -118,57 +93,28 @@ async function ingestGroupTx(sql: Sql, parts: IngestPart[], host: string): Promi
   return outcomes;
 }
 
-/** Dedup every signal into its window (incidents, jobs, repeats), in the caller's transaction. */
+/** Execute the shared ingest plan for the batch (incidents, jobs, repeats), in the caller's transaction. */
 async function dedupTx(sql: Sql, batch: Signal[], policy: IngestPolicy): Promise<IngestOutcome[]> {
-  const outcomes: IngestOutcome[] = [];
-  if (batch.length > 0) {
-    // Fingerprints key maps below and come back from the database: compare them as stored.
-    const signals = batch.map((s) =>
-      s.fingerprint.includes("\0") ? { ...s, fingerprint: pgText(s.fingerprint) } : s,
-    );
-    // The fingerprints are locked already (lockStatement, sent with BEGIN): this snapshot sees every
-    // incident committed before, by any replica.
-    const { fresh, stored } = await keysAndCandidates(sql, signals, policy);
-    const windows = new BatchWindows(
-      (fp, fromMs, toMs) =>
-        (stored.get(fp) ?? [])
-          .filter((c) => c.firstSeen > fromMs && c.firstSeen < toMs)
-          .map((c) => ({ ...c })),
-      policy.windowMs,
-      SLACK_MS,
-    );
-    for (const signal of signals) {
-      if (signal.dedupKey && !fresh.delete(signal.dedupKey)) {
-        outcomes.push({ kind: "resent" });
-        continue;
-      }
-      const t = signal.timestampMs;
-      const found = windows.find(signal.fingerprint, t);
-      if (found) {
-        windows.bump(found, t, signal.count);
-        outcomes.push({ kind: "duplicate", incidentId: String(found.id) });
-        continue;
-      }
-      const backfill = policy.now - t > policy.maxAgeMs;
-      const row = await insertIncident(sql, signal, policy, backfill);
-      windows.created(signal.fingerprint, row.incidentId, t);
-      stored.get(signal.fingerprint)!.push({ id: row.incidentId, firstSeen: t });
-      const incidentId = String(row.incidentId);
-      outcomes.push(
-        backfill ? { kind: "backfill", incidentId } : { kind: "new", incidentId, jobId: String(row.jobId) },
-      );
-    }
-    const bumps = windows.bumps();
-    if (bumps.length > 0) {
-      const { rows } = await sql<{ id: string }>(SQL.bumpIncidents, [
-        bumps.map((b) => b.id),
-        bumps.map((b) => b.count),
-        bumps.map((b) => b.minT),
-        bumps.map((b) => b.maxT),
-      ]);
-      // Touching jobs and deliveries only when something reopened keeps the common path to one statement.
-      if (rows.length > 0) await sql(SQL.reopenIncidents, [rows.map((r) => r.id), policy.now]);
-    }
+  if (batch.length === 0) return [];
+  // Fingerprints key maps below and come back from the database: compare them as stored.
+  const signals = batch.map((s) =>
+    s.fingerprint.includes("\0") ? { ...s, fingerprint: pgText(s.fingerprint) } : s,
+  );
+  // The fingerprints are locked already (lockStatement, sent with BEGIN): this snapshot sees every
+  // incident committed before, by any replica.
+  const plan = planIngest(signals, policy, await readForPlan(sql, signals, policy));
+  const inserted: InsertedIncident[] = [];
+  for (const ins of plan.inserts) inserted.push(await insertIncident(sql, ins, policy));
+  const { bumps, outcomes } = settlePlan(plan, inserted);
+  if (bumps.length > 0) {
+    const { rows } = await sql<{ id: string }>(SQL.bumpIncidents, [
+      bumps.map((b) => b.id),
+      bumps.map((b) => b.count),
+      bumps.map((b) => b.minT),
+      bumps.map((b) => b.maxT),
+    ]);
+    // Touching jobs and deliveries only when something reopened keeps the common path to one statement.
+    if (rows.length > 0) await sql(SQL.reopenIncidents, [rows.map((r) => r.id), policy.now]);
   }
   return outcomes;
 }

@@ -1,7 +1,7 @@
 /** Filtered, keyset-paged incident listing on PostgreSQL, each incident with its deliveries in one statement. */
 import type { Incident } from "../../domain/types.js";
 import { type IncidentFilter, incidentFilterSql } from "../incident-filter.js";
-import { parseId, toIncident } from "../sqlite/rows.js";
+import { parseId, toIncident } from "../rows.js";
 import type { Sql } from "./pool.js";
 import { DELIVERIES } from "./statements.js";
 

@@ -7,7 +7,6 @@ import { SCHEMA_NAME } from "./connection.js";
 import { INCIDENT_ACTIONS_MIGRATION } from "./incident-actions.js";
 import { LOCK_NS } from "./lock-keys.js";
 import type { Sql } from "./pool.js";
-import { REPORT_FACTS_MIGRATION } from "./report-facts.js";
 
 /** One schema step. Versions only grow; never edit a released migration, add a new one. */
 export interface Migration {
@@ -15,6 +14,36 @@ export interface Migration {
   name: string;
   sql: string;
 }
+
+/** Schema step: autofix PR facts (keyed by URL) and one current verdict per (incident, reviewer). */
+export const REPORT_FACTS_MIGRATION: Migration = {
+  version: 3,
+  name: "autofix PR facts and diagnosis feedback",
+  sql: `
+    CREATE TABLE autofix_prs (
+      url TEXT PRIMARY KEY,
+      number BIGINT NOT NULL,
+      incident_id TEXT NOT NULL,
+      fingerprint TEXT NOT NULL,
+      state TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      merged_at BIGINT,
+      closed_at BIGINT,
+      seen_at BIGINT NOT NULL
+    );
+    CREATE INDEX autofix_prs_created_at ON autofix_prs (created_at);
+
+    CREATE TABLE diagnosis_feedback (
+      incident_id BIGINT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+      reviewer TEXT NOT NULL,
+      verdict TEXT NOT NULL,
+      note TEXT,
+      at BIGINT NOT NULL,
+      PRIMARY KEY (incident_id, reviewer)
+    );
+    CREATE INDEX diagnosis_feedback_at ON diagnosis_feedback (at);
+  `,
+};
 
 /**
  * Every migration, in order. Times are epoch milliseconds (BIGINT) as in the domain types; JSON columns are

@@ -11,7 +11,8 @@
 import { hostname } from "node:os";
 import type { ContextBundle, Diagnosis } from "../../domain/types.js";
 import type { Logger } from "../../log.js";
-import { parseId, toIncident, toJob, toOffset } from "../sqlite/rows.js";
+import { dedupKeysBefore, pruneCadence, tokensBefore } from "../prune.js";
+import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { IngestPolicy, LlmSpend, Store } from "../store.js";
 import { reserveLlmBudgetTx, settleLlmReservationTx } from "./budget.js";
 import { describeTarget } from "./connection.js";
@@ -25,10 +26,6 @@ import type { Db, Sql } from "./pool.js";
 import { postgresReportMethods } from "./report-facts.js";
 import { SQL } from "./statements.js";
 import { resolveTx, saveOffset, takeTokenTx } from "./transactions.js";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Pruning is housekeeping: at most once a minute (of the caller's clock) per kind of row. */
-const PRUNE_EVERY_MS = 60_000;
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -58,8 +55,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const target = describeTarget(options.url);
   let db: Db | null = null;
   let opening: Promise<Db> | null = null;
-  let keysPrunedAt = Number.NEGATIVE_INFINITY;
-  const tokensPrunedAt = new Map<string, number>();
+  const pruneDue = pruneCadence();
 
   const use = (): Db => {
     if (!db) throw new Error(`postgres store ${target} is not open: call init() first`);
@@ -97,10 +93,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async ingest(signals, policy: IngestPolicy, offset) {
-      if (policy.now - keysPrunedAt >= PRUNE_EVERY_MS) {
-        keysPrunedAt = policy.now;
+      if (pruneDue("dedup_keys", policy.now)) {
         // Outside the ingest transaction: row locks of a big delete must not stall other replicas' ingests.
-        await q(SQL.pruneKeys, [policy.now - DAY_MS]).catch((err) =>
+        await q(SQL.pruneKeys, [dedupKeysBefore(policy.now)]).catch((err) =>
           options.log?.warn({ reason: reasonOf(err) }, "pruning old dedup keys failed"),
         );
       }
@@ -147,12 +142,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     takeToken(bucket, key, limit, windowMs, now) {
-      let pruneBefore: number | null = null;
-      if (now - (tokensPrunedAt.get(bucket) ?? Number.NEGATIVE_INFINITY) >= PRUNE_EVERY_MS) {
-        // Keep a day at least: a key must stay answered the same way while it can still be retried.
-        pruneBefore = now - Math.max(windowMs, DAY_MS);
-        tokensPrunedAt.set(bucket, now);
-      }
+      const pruneBefore = pruneDue(`tokens:${bucket}`, now) ? tokensBefore(now, windowMs) : null;
       return tx((sql) => takeTokenTx(sql, { bucket, key, limit, windowMs, now, pruneBefore }));
     },
 

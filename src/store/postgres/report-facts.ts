@@ -1,43 +1,12 @@
 /**
  * The facts behind the seed's success indicators on PostgreSQL: autofix PRs as last polled from GitHub, and
  * human verdicts on diagnoses. Each write is one statement whose repeat stores the same thing, so the pool
- * may retry it on a fresh connection; row shapes are SQLite's (sqlite/report-facts.ts maps both).
+ * may retry it on a fresh connection; row shapes are SQLite's (store/report-rows.ts maps both).
  */
-import { feedbackIds, lastPerUrl, toAutofixPr, toFeedback } from "../sqlite/report-facts.js";
-import { parseId } from "../sqlite/rows.js";
+import { feedbackIds, lastPerUrl, toAutofixPr, toFeedback } from "../report-rows.js";
+import { parseId } from "../rows.js";
 import type { Store } from "../store.js";
-import type { Migration } from "./migrations.js";
 import type { Sql } from "./pool.js";
-
-/** Schema step: autofix PR facts (keyed by URL) and one current verdict per (incident, reviewer). */
-export const REPORT_FACTS_MIGRATION: Migration = {
-  version: 3,
-  name: "autofix PR facts and diagnosis feedback",
-  sql: `
-    CREATE TABLE autofix_prs (
-      url TEXT PRIMARY KEY,
-      number BIGINT NOT NULL,
-      incident_id TEXT NOT NULL,
-      fingerprint TEXT NOT NULL,
-      state TEXT NOT NULL,
-      created_at BIGINT NOT NULL,
-      merged_at BIGINT,
-      closed_at BIGINT,
-      seen_at BIGINT NOT NULL
-    );
-    CREATE INDEX autofix_prs_created_at ON autofix_prs (created_at);
-
-    CREATE TABLE diagnosis_feedback (
-      incident_id BIGINT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
-      reviewer TEXT NOT NULL,
-      verdict TEXT NOT NULL,
-      note TEXT,
-      at BIGINT NOT NULL,
-      PRIMARY KEY (incident_id, reviewer)
-    );
-    CREATE INDEX diagnosis_feedback_at ON diagnosis_feedback (at);
-  `,
-};
 
 const SQL = {
   upsertPrs: `INSERT INTO autofix_prs (url, number, incident_id, fingerprint, state, created_at, merged_at,

@@ -1,5 +1,5 @@
 /**
- * The SQL of the PostgreSQL store. Row shapes match the SQLite store's, so both share `sqlite/rows.ts`
+ * The SQL of the PostgreSQL store. Row shapes match the SQLite store's, so both share `store/rows.ts`
  * (BIGINT parses to number, JSON stays text). Text sorts use COLLATE "C": byte order, as SQLite sorts.
  */
 

@@ -4,9 +4,9 @@
  */
 import type Database from "better-sqlite3";
 import { fitsCeilings, roundUsd } from "../budget-rule.js";
+import { parseId } from "../rows.js";
 import type { LlmCall, LlmReservation, LlmReservationRequest } from "../store.js";
 import type { Migration } from "./migrations.js";
-import { parseId } from "./rows.js";
 
 /** Schema step: reservations held until settled, released or expired. */
 export const LLM_RESERVATIONS_MIGRATION: Migration = {

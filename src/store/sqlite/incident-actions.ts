@@ -11,6 +11,7 @@ import {
   type ResolveInput,
   severityRankSql,
 } from "../incident-actions.js";
+import { parseId } from "../rows.js";
 import type { Migration } from "./migrations.js";
 
 const rank = (column: string) => severityRankSql(column, SEVERITY_ORDER);
@@ -89,8 +90,8 @@ export function bindIncidentActions(db: Database.Database) {
       return "acked" as const;
     }).immediate,
 
-    openAcknowledgement: (fingerprint: string, exceptId: number): Acknowledgement | null => {
-      const row = s.openAck.get(fingerprint, exceptId);
+    openAcknowledgement: (fingerprint: string, exceptId: string): Acknowledgement | null => {
+      const row = s.openAck.get(fingerprint, parseId(exceptId) ?? 0);
       return row ? { incidentId: String(row.id), at: row.at, by: row.by } : null;
     },
 

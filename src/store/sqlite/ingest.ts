@@ -1,22 +1,29 @@
 /**
- * Ingest and resolve on SQLite: the dedup-window decisions, each batch in one BEGIN IMMEDIATE transaction so
- * two processes on the same file never both open an incident for one fingerprint and window.
+ * Ingest and resolve on SQLite: each batch in one BEGIN IMMEDIATE transaction, so two processes on the same
+ * file never both open an incident for one fingerprint and window. The decisions are the shared ingest plan;
+ * this file reads what the plan needs and executes it.
  */
 import type Database from "better-sqlite3";
-import { initialSeverity } from "../../domain/severity.js";
 import type { Signal } from "../../domain/types.js";
-import { BatchWindows } from "../batch-windows.js";
+import {
+  batchKeys,
+  candidateRanges,
+  type InsertedIncident,
+  newIncidentRow,
+  type PlannedInsert,
+  planIngest,
+  settlePlan,
+} from "../ingest-plan.js";
+import { dedupKeysBefore } from "../prune.js";
 import type { FileOffset, IngestOutcome, IngestPolicy } from "../store.js";
 import type { prepareStatements } from "./statements.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Pruning is housekeeping: at most once a minute (of the caller's clock). */
-const PRUNE_EVERY_MS = 60_000;
-
 /** The ingest and resolve operations over the store's prepared statements. */
-export function bindIngestOperations(db: Database.Database, s: ReturnType<typeof prepareStatements>) {
-  let keysPrunedAt = Number.NEGATIVE_INFINITY;
-
+export function bindIngestOperations(
+  db: Database.Database,
+  s: ReturnType<typeof prepareStatements>,
+  pruneDue: (kind: string, now: number) => boolean,
+) {
   /**
    * A repeat inside its window reopened a resolved incident: sinks must show it open again (an "update" job
    * re-renders their messages), a resolution still queued no longer holds, and the next one must be
@@ -28,61 +35,39 @@ export function bindIngestOperations(db: Database.Database, s: ReturnType<typeof
     s.insertJob.run(id, "update", now, now);
   };
 
-  const ingestOne = (signal: Signal, policy: IngestPolicy, windows: BatchWindows): IngestOutcome => {
-    if (signal.dedupKey) {
-      if (s.findKey.get(signal.dedupKey)) return { kind: "resent" };
-      s.addKey.run(signal.dedupKey, policy.now);
-    }
-    const t = signal.timestampMs;
-    const found = windows.find(signal.fingerprint, t);
-    if (found) {
-      windows.bump(found, t, signal.count);
-      return { kind: "duplicate", incidentId: String(found.id) };
-    }
-    const backfill = policy.now - t > policy.maxAgeMs;
-    const { lastInsertRowid } = s.insertIncident.run({
-      fingerprint: signal.fingerprint,
-      errorCode: signal.errorCode ?? null,
-      target: signal.target,
-      level: signal.level,
-      severity: initialSeverity(signal.level, signal.severityHint),
-      count: signal.count,
-      t,
-      now: policy.now,
-      source: signal.source,
-      message: signal.message,
-      requestId: signal.requestId ?? null,
-      filename: signal.filename ?? null,
-      lineNumber: signal.lineNumber ?? null,
-      // Throws on values JSON cannot hold (BigInt, cycles): the whole batch then rolls back.
-      fields: JSON.stringify(signal.fields ?? {}),
-      url: signal.url ?? null,
-      suppressed: backfill ? "backfill" : null,
-    });
-    const incidentId = String(lastInsertRowid);
-    windows.created(signal.fingerprint, Number(lastInsertRowid), t);
-    if (backfill) return { kind: "backfill", incidentId };
-    const job = s.insertJob.run(lastInsertRowid, "incident", policy.now, policy.now);
-    return { kind: "new", incidentId, jobId: String(job.lastInsertRowid) };
+  const insert = (planned: PlannedInsert, now: number): InsertedIncident => {
+    const incidentId = Number(s.insertIncident.run(newIncidentRow(planned, now)).lastInsertRowid);
+    if (planned.backfill) return { incidentId, jobId: null };
+    return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
 
   return {
-    ingest: db.transaction((signals: Signal[], policy: IngestPolicy, offset?: FileOffset) => {
-      if (policy.now - keysPrunedAt >= PRUNE_EVERY_MS) {
-        s.pruneKeys.run(policy.now - DAY_MS);
-        keysPrunedAt = policy.now;
-      }
-      const windows = new BatchWindows((fp, from, to) => s.candidates.all(fp, from, to), policy.windowMs);
-      const outcomes = signals.map((signal) => ingestOne(signal, policy, windows));
-      const bumps = windows.bumps();
-      const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
-      for (const bump of bumps) {
-        s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
-      }
-      for (const { id } of reopened) reopen(id, policy.now);
-      if (offset) s.upsertOffset.run({ ...offset });
-      return outcomes;
-    }).immediate,
+    ingest: db.transaction(
+      (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
+        if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
+        const freshKeys = new Set(batchKeys(signals).filter((key) => !s.findKey.get(key)));
+        for (const key of freshKeys) s.addKey.run(key, policy.now);
+        const candidates = new Map(
+          candidateRanges(signals, policy).map((r) => [
+            r.fingerprint,
+            s.candidates.all(r.fingerprint, r.fromMs, r.toMs),
+          ]),
+        );
+        const plan = planIngest(signals, policy, { freshKeys, candidates });
+        const { bumps, outcomes } = settlePlan(
+          plan,
+          plan.inserts.map((ins) => insert(ins, policy.now)),
+        );
+        const reopened =
+          bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
+        for (const bump of bumps) {
+          s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
+        }
+        for (const { id } of reopened) reopen(id, policy.now);
+        if (offset) s.upsertOffset.run({ ...offset });
+        return outcomes;
+      },
+    ).immediate,
 
     resolve: db.transaction((fingerprint: string, resolvedAt: number, now: number): string | null => {
       // Same rule as PostgreSQL's resolveTx: a repeated resolution must not close older open incidents too.

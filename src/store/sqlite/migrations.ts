@@ -2,7 +2,6 @@
 import type { Database } from "better-sqlite3";
 import { LLM_RESERVATIONS_MIGRATION } from "./budget.js";
 import { INCIDENT_ACTIONS_MIGRATION } from "./incident-actions.js";
-import { REPORT_FACTS_MIGRATION } from "./report-facts.js";
 
 /** One schema step. Versions only grow; never edit a released migration, add a new one. */
 export interface Migration {
@@ -10,6 +9,36 @@ export interface Migration {
   name: string;
   sql: string;
 }
+
+/** Schema step: autofix PR facts (keyed by URL) and one current verdict per (incident, reviewer). */
+export const REPORT_FACTS_MIGRATION: Migration = {
+  version: 4,
+  name: "autofix PR facts and diagnosis feedback",
+  sql: `
+    CREATE TABLE autofix_prs (
+      url TEXT PRIMARY KEY,
+      number INTEGER NOT NULL,
+      incident_id TEXT NOT NULL,
+      fingerprint TEXT NOT NULL,
+      state TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      merged_at INTEGER,
+      closed_at INTEGER,
+      seen_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX autofix_prs_created_at ON autofix_prs (created_at);
+
+    CREATE TABLE diagnosis_feedback (
+      incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+      reviewer TEXT NOT NULL,
+      verdict TEXT NOT NULL,
+      note TEXT,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (incident_id, reviewer)
+    ) WITHOUT ROWID;
+    CREATE INDEX diagnosis_feedback_at ON diagnosis_feedback (at);
+  `,
+};
 
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [

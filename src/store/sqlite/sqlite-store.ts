@@ -7,19 +7,35 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
+import { pruneCadence, tokensBefore } from "../prune.js";
+import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
 import { bindListIncidents } from "./list-incidents.js";
 import { migrate } from "./migrations.js";
-import { bindReportOperations, reportStoreMethods } from "./report-facts.js";
-import { parseId, toIncident, toJob, toOffset } from "./rows.js";
+import { bindReportOperations } from "./report-facts.js";
 import { prepareStatements } from "./statements.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Pruning is housekeeping: at most once a minute (of the caller's clock) per kind of row. */
-const PRUNE_EVERY_MS = 60_000;
+/** The Store methods the open database's operations answer: all but kind, init and close (the return type checks). */
+const FORWARDED = [
+  ["ping"],
+  ["getOffset", "saveOffset", "hasOffsets"],
+  ["ingest", "resolve", "saveDiagnosis", "saveContext", "getIncident", "listIncidents"],
+  ["claimJobs", "extendLease", "completeJob", "retryJob", "releaseLeases", "leaseOwners", "queueStats"],
+  ["enqueueJob", "takeToken", "ensureDeliveries", "updateDelivery"],
+  ["recordLlmCall", "llmSpend", "reserveLlmBudget", "settleLlmReservation"],
+  ["saveAutofixPrs", "listAutofixPrs", "saveDiagnosisFeedback", "listDiagnosisFeedback"],
+  ["resolveIncident", "ackIncident", "openAcknowledgement", "resolveQuiet"],
+] as const satisfies readonly (readonly (keyof Store)[])[];
+type Forwarded = (typeof FORWARDED)[number][number];
+
+/** A Store method as better-sqlite3 answers it: synchronously. */
+type Sync<K extends keyof Store> = {
+  [M in K]: Store[M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+};
+type Call = (...args: unknown[]) => unknown;
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -32,7 +48,7 @@ export interface SqliteStoreOptions {
 /** The synchronous operations over one open database; the Store wraps them in promises. */
 function bindOperations(db: Database.Database) {
   const s = prepareStatements(db);
-  const tokensPrunedAt = new Map<string, number>();
+  const pruneDue = pruneCadence();
 
   const saveOffset = (o: FileOffset) => void s.upsertOffset.run({ ...o });
   const requireIncident = (incidentId: string): number => {
@@ -44,7 +60,7 @@ function bindOperations(db: Database.Database) {
   return {
     ping: () => void s.ping.get(),
 
-    ...bindIngestOperations(db, s),
+    ...bindIngestOperations(db, s, pruneDue),
     ...bindBudgetOperations(db),
     ...bindReportOperations(db),
     ...bindIncidentActions(db),
@@ -75,11 +91,7 @@ function bindOperations(db: Database.Database) {
     takeToken: db.transaction((bucket: string, key: string, limit: number, windowMs: number, now: number) => {
       const asked = s.getToken.get(bucket, key);
       if (asked) return asked.granted === 1;
-      if (now - (tokensPrunedAt.get(bucket) ?? Number.NEGATIVE_INFINITY) >= PRUNE_EVERY_MS) {
-        // Keep a day at least: a key must stay answered the same way while it can still be retried.
-        s.pruneTokens.run(bucket, now - Math.max(windowMs, DAY_MS));
-        tokensPrunedAt.set(bucket, now);
-      }
+      if (pruneDue(`tokens:${bucket}`, now)) s.pruneTokens.run(bucket, tokensBefore(now, windowMs));
       const granted = limit > 0 && s.countGranted.get(bucket, now - windowMs, now)!.n < limit;
       s.addToken.run(bucket, key, granted ? 1 : 0, now);
       return granted;
@@ -140,10 +152,14 @@ function bindOperations(db: Database.Database) {
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   let db: Database.Database | null = null;
   let ops: ReturnType<typeof bindOperations> | null = null;
-  const use = () => {
+  const use = (): Sync<Forwarded> => {
     if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
     return ops;
   };
+  // Each call finds the operations of the database open at that moment.
+  const forwarded = Object.fromEntries(
+    FORWARDED.flat().map((name) => [name, async (...args: unknown[]) => (use()[name] as Call)(...args)]),
+  ) as unknown as Pick<Store, Forwarded>;
 
   return {
     kind: "sqlite",
@@ -166,38 +182,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       db?.close();
       db = null;
     },
-    ping: async () => use().ping(),
-    ingest: async (signals, policy, offset) => use().ingest(signals, policy, offset),
-    resolve: async (fingerprint, resolvedAt, now) => use().resolve(fingerprint, resolvedAt, now),
-    getOffset: async (dev, ino) => use().getOffset(dev, ino),
-    saveOffset: async (offset) => use().saveOffset(offset),
-    hasOffsets: async () => use().hasOffsets(),
-    claimJobs: async (owner, leaseMs, limit, now) => use().claimJobs(owner, leaseMs, limit, now),
-    extendLease: async (jobId, owner, leaseMs, now) => use().extendLease(jobId, owner, leaseMs, now),
-    completeJob: async (jobId, owner) => use().completeJob(jobId, owner),
-    retryJob: async (jobId, owner, runAt, error) => use().retryJob(jobId, owner, runAt, error),
-    releaseLeases: async (owner) => use().releaseLeases(owner),
-    leaseOwners: async () => use().leaseOwners(),
-    queueStats: async (now) => use().queueStats(now),
-    takeToken: async (bucket, key, limit, windowMs, now) =>
-      use().takeToken(bucket, key, limit, windowMs, now),
-    saveDiagnosis: async (incidentId, diagnosis) => use().saveDiagnosis(incidentId, diagnosis),
-    ensureDeliveries: async (incidentId, sinks, now) => use().ensureDeliveries(incidentId, sinks, now),
-    updateDelivery: async (incidentId, sink, patch, now) =>
-      use().updateDelivery(incidentId, sink, patch, now),
-    saveContext: async (incidentId, bundle) => use().saveContext(incidentId, bundle),
-    enqueueJob: async (incidentId, kind, runAt, now) => use().enqueueJob(incidentId, kind, runAt, now),
-    recordLlmCall: async (call) => use().recordLlmCall(call),
-    llmSpend: async (sinceMs) => use().llmSpend(sinceMs),
-    reserveLlmBudget: async (request) => use().reserveLlmBudget(request),
-    settleLlmReservation: async (key, call) => use().settleLlmReservation(key, call),
-    getIncident: async (id) => use().getIncident(id),
-    listIncidents: async ({ limit, beforeId, filter }) => use().listIncidents(limit, beforeId, filter),
-    ...reportStoreMethods(use),
-    resolveIncident: async (id, input) => use().resolveIncident(id, input),
-    ackIncident: async (id, input) => use().ackIncident(id, input),
-    openAcknowledgement: async (fingerprint, exceptId) =>
-      use().openAcknowledgement(fingerprint, parseId(exceptId) ?? 0),
-    resolveQuiet: async (quietSince, now, limit) => use().resolveQuiet(quietSince, now, limit),
+    ...forwarded,
   };
 }

@@ -1,7 +1,11 @@
-/** zod schemas for SQLite rows, and their mapping to domain types: the database is an edge too. */
+/**
+ * zod schemas for the rows of both backends (PostgreSQL's BIGINTs parse to numbers and its JSON stays text, so
+ * the shapes are SQLite's), and their mapping to domain types: the database is an edge too.
+ */
 import { z } from "zod";
-import type { ContextBundle, Delivery, Diagnosis, Incident } from "../../domain/types.js";
-import type { FileOffset, Job } from "../store.js";
+import type { ContextBundle, Delivery, Diagnosis, Incident } from "../domain/types.js";
+import type { FileOffset, Job } from "./store.js";
+import { storedTimeMs } from "./stored-time.js";
 
 const severity = z.enum(["critical", "high", "medium", "low"]);
 
@@ -58,7 +62,7 @@ export const deliveryRowSchema = z.object({
   attempts: z.number().int(),
   remote_ref: z.string().nullable(),
   last_error: z.string().nullable(),
-  updated_at: z.number(),
+  updated_at: storedTimeMs,
 });
 
 /** A row of `incidents`. */
@@ -71,10 +75,10 @@ export const incidentRowSchema = z.object({
   severity,
   status: z.enum(["open", "resolved"]),
   count: z.number().int(),
-  first_seen: z.number(),
-  last_seen: z.number(),
-  created_at: z.number(),
-  resolved_at: z.number().nullable(),
+  first_seen: storedTimeMs,
+  last_seen: storedTimeMs,
+  created_at: storedTimeMs,
+  resolved_at: storedTimeMs.nullable(),
   source: z.enum(["file", "alertmanager", "grafana"]),
   message: z.string(),
   request_id: z.string().nullable(),
@@ -98,8 +102,8 @@ export const jobRowSchema = z.object({
   incident_id: z.number().int(),
   kind: z.enum(["incident", "resolved", "update"]),
   attempts: z.number().int(),
-  run_at: z.number(),
-  created_at: z.number(),
+  run_at: storedTimeMs,
+  created_at: storedTimeMs,
 });
 
 /** A row of `file_offsets`. */

@@ -114,7 +114,7 @@ describe("context when Loki is unwell", () => {
     const gatherer = createDefaultContextGatherer({ config: config({ url: fake.url }), log: silentLogger() });
     const bundle = await gatherer.gather(previewIncident(seedSignal(), Date.now()));
     expect(bundle.partial).toContain(
-      "loki:request: HTTP 500: rpc error: dial tcp: password=[REDACTED] refused",
+      "loki:request: HTTP 500: rpc error: dial tcp: password=[REDACTED:key-value] refused",
     );
     expect(JSON.stringify(bundle)).not.toContain("CANARY");
   });

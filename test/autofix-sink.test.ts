@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AttemptOutcome } from "../src/autofix/autofix-run.js";
 import { autofixCandidate, createAutofixSink, outcomeToResult } from "../src/autofix/autofix-sink.js";
 import type { AutofixGithub } from "../src/autofix/pr.js";
-import { resolveAutofixOptions } from "../src/config/autofix-section.js";
+import { autofixSection } from "../src/config/autofix-section.js";
 import { makeDiagnosis, makeIncident } from "./helpers/dispatch-incident.js";
 
 const edit = { file: "src/a.rs", find: "const A: u8 = 1;", replace: "const A: u8 = 2;" };
@@ -73,7 +73,7 @@ describe("createAutofixSink", () => {
     git: async () => "",
     github,
     store: { takeToken: async () => true, getIncident: async () => null },
-    options: resolveAutofixOptions({}),
+    options: autofixSection.parse({}),
     repoPath: "/nonexistent",
     log: pino({ level: "silent" }),
     now: () => 0,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { autofixSection } from "../config/autofix-section.js";
 import { dispatchSection } from "../config/dispatch-section.js";
 import { silentLogger } from "../log.js";
 import { createAutofixSinkFromConfig } from "./autofix-wiring.js";
@@ -9,7 +10,12 @@ const deps = {
   now: () => 0,
 };
 const github = { token: "ghp_x", repository: "acme/server", apiUrl: "https://api.github.com" };
-const on = { autofix: true, repoPath: "/srv/server", sinks: { github } };
+const on = {
+  autofix: true,
+  autofixOptions: autofixSection.parse({}),
+  repoPath: "/srv/server",
+  sinks: { github },
+};
 
 describe("createAutofixSinkFromConfig", () => {
   it.each([
@@ -36,7 +42,7 @@ describe("createAutofixSinkFromConfig", () => {
     expect(wiring.reason).toMatch(reason);
   });
 
-  it("builds the routed sink with the defaults when autofixOptions is not mounted", () => {
+  it("builds the routed sink with the default options", () => {
     const wiring = createAutofixSinkFromConfig({ ...on, dispatch: dispatchSection.parse({}) }, deps);
     expect(wiring.sink).toMatchObject({ name: "autofix", providesLink: true });
     expect(wiring.reason).toBe(

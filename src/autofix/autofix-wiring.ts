@@ -3,7 +3,7 @@
  * credentials), else null with the reason to log at start-up. The sink is wrapped in the routing table's
  * `autofix` row (auto-fixable only, by default).
  */
-import { type AutofixOptionsInput, resolveAutofixOptions } from "../config/autofix-section.js";
+import type { AutofixOptions } from "../config/autofix-section.js";
 import type { RouteRule } from "../config/dispatch-section.js";
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
@@ -16,11 +16,11 @@ import { createAutofixSink } from "./autofix-sink.js";
 import { createGit, type Git } from "./git.js";
 import { type AutofixGithub, createAutofixGithub } from "./pr.js";
 
-/** The parts of the configuration autofix reads (`autofixOptions` until the integrator mounts it: defaults). */
+/** The parts of the configuration autofix reads (the resolved `Config` satisfies it). */
 export interface AutofixConfig {
   /** The switch (AI_MONITOR_AUTOFIX=on). */
   autofix: boolean;
-  autofixOptions?: AutofixOptionsInput;
+  autofixOptions: AutofixOptions;
   repoPath: string | null;
   sinks: { github: { token: string | null; repository: string | null; apiUrl: string } };
   dispatch?: { dryRun: boolean; routes: { autofix: RouteRule } };
@@ -60,7 +60,7 @@ export function createAutofixSinkFromConfig(config: AutofixConfig, deps: Autofix
   const route = config.dispatch?.routes.autofix;
   if (route && !route.enabled) return off("autofix is on but dispatch.routes.autofix.enabled is false");
 
-  const options = resolveAutofixOptions(config.autofixOptions);
+  const options = config.autofixOptions;
   const token = config.sinks.github.token!;
   const repository = config.sinks.github.repository!;
   const client = createGithubClient({ ...deps, token, apiUrl: config.sinks.github.apiUrl, log: deps.log });

@@ -1,5 +1,4 @@
 /** `ai-monitor cost`: LLM spend today and this month (UTC), per model, and what the budgets leave. */
-import { resolveBudgetLimits } from "../config/claude-section.js";
 import type { Config } from "../config/schema.js";
 import {
   type BudgetStatus,
@@ -76,7 +75,7 @@ export async function runCost(
     const report: CostReport = {
       today,
       month,
-      budget: budgetStatus(resolveBudgetLimits(config), totalUsd(today), totalUsd(month)),
+      budget: budgetStatus(config.budget, totalUsd(today), totalUsd(month)),
       dayStart: new Date(dayStart).toISOString(),
       monthStart: new Date(monthStart).toISOString(),
     };

@@ -7,9 +7,9 @@ import { loadConfig } from "../config/load.js";
 import { diagnoserSummary } from "../diagnose/claude-summary.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";
+import { tailerFor } from "../pipeline/file-source.js";
+import { formatIncidentTable } from "../report/incident-table.js";
 import { demoLogs } from "./demo-logs.js";
-import { formatIncidentTable } from "./incidents.js";
-import { tailerFor } from "./scan.js";
 
 /** Wait until every job ran (retries after a 429 included), for at most a minute. */
 async function settleQueue(runtime: Runtime): Promise<void> {

@@ -4,7 +4,6 @@
  * scenario on the default model); without one, the offline catalog diagnoser, so the harness itself is tested.
  */
 import { fileURLToPath } from "node:url";
-import { resolveClaudeSettings } from "../config/claude-section.js";
 import type { Config } from "../config/schema.js";
 import { loadCatalog } from "../diagnose/catalog.js";
 import { createClaudeDiagnoser } from "../diagnose/claude.js";
@@ -57,7 +56,7 @@ export async function runEval(
   const ledger = memoryLedger();
   let diagnoser: Diagnoser;
   if (config.anthropic.apiKey) {
-    const settings = resolveClaudeSettings(config);
+    const settings = config.claude;
     diagnoser = createClaudeDiagnoser({
       apiKey: config.anthropic.apiKey,
       baseUrl: config.anthropic.baseUrl,

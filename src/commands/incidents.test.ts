@@ -6,8 +6,9 @@ import { makeIncident } from "../../test/helpers/dispatch-incident.js";
 import { configSchema } from "../config/schema.js";
 import type { Delivery } from "../domain/types.js";
 import { silentLogger } from "../log.js";
+import { formatDeliveries, formatIncidentTable } from "../report/incident-table.js";
 import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
-import { formatDeliveries, formatIncidentTable, runIncidents } from "./incidents.js";
+import { runIncidents } from "./incidents.js";
 
 const delivery = (sink: string, state: Delivery["state"], remoteRef: string | null = null): Delivery => ({
   sink,

@@ -1,5 +1,4 @@
 /** `ai-monitor report`: the seed's success indicators over the last days, each against its target. */
-import { resolveBudgetLimits } from "../config/claude-section.js";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../log.js";
 import { openStore } from "../main.js";
@@ -18,7 +17,7 @@ export async function runReport(
     const report = await collectReport(store, {
       nowMs,
       days: options.days,
-      budgetUsd: resolveBudgetLimits(config).monthlyUsd,
+      budgetUsd: config.budget.monthlyUsd,
     });
     io.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report;

@@ -1,61 +1,19 @@
 /** `ai-monitor scan GLOB...`: one pass over the lines written since the stored offsets, then exit (cron mode). */
 import type { Writable } from "node:stream";
 import type { Config } from "../config/schema.js";
-import { createFileTailer, type TailBatch } from "../ingest/file-tailer.js";
 import { scanOnce } from "../ingest/scan-once.js";
 import type { Logger } from "../log.js";
-import { createRuntime, type Runtime } from "../main.js";
+import { createRuntime } from "../main.js";
+import { type BatchCounts, batchHandler } from "../pipeline/file-source.js";
 import { matchPatterns, unmatchedWarning } from "../pipeline/watch-patterns.js";
-import type { IngestOutcome } from "../store/store.js";
 
 /** Figures of one scan, printed at the end. */
-export interface ScanSummary {
+export interface ScanSummary extends BatchCounts {
   files: number;
   bytes: number;
-  lines: number;
-  signals: number;
-  junk: number;
-  newIncidents: number;
-  duplicates: number;
-  backfill: number;
   delivered: number;
   /** Patterns that matched no file. */
   unmatched: string[];
-}
-
-/** Store one tail batch through the intake and count what happened. */
-export function batchHandler(runtime: Runtime, summary?: ScanSummary) {
-  return async (batch: TailBatch): Promise<void> => {
-    for (const [reason, n] of Object.entries(batch.junk))
-      if (n > 0) runtime.metrics.junkLines.inc({ reason }, n);
-    runtime.metrics.tailerLagBytes.set({ path: batch.path }, batch.lagBytes);
-    const outcomes: IngestOutcome[] = await runtime.intake.ingest(batch.signals, batch.offset);
-    if (!summary) return;
-    summary.lines += batch.lines;
-    summary.signals += batch.signals.length;
-    summary.junk += batch.junk.not_json + batch.junk.cut_off + batch.junk.oversize;
-    for (const outcome of outcomes) {
-      if (outcome.kind === "new") summary.newIncidents++;
-      else if (outcome.kind === "duplicate") summary.duplicates++;
-      else if (outcome.kind === "backfill") summary.backfill++;
-    }
-  };
-}
-
-/** The continuous tailer of `serve` (and `demo`) over the runtime's configuration and intake. */
-export function tailerFor(runtime: Runtime, fromBeginning: boolean) {
-  const { config } = runtime;
-  return createFileTailer({
-    patterns: config.watch.paths,
-    store: runtime.store,
-    onBatch: batchHandler(runtime),
-    levels: config.watch.levels,
-    maxLineBytes: config.watch.maxLineBytes,
-    pollIntervalMs: config.watch.pollInterval,
-    fromBeginning,
-    log: runtime.log,
-    now: runtime.now,
-  });
 }
 
 /** Run one scan over `patterns` (the config's watch paths when empty) and process the new incidents. */

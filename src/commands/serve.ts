@@ -10,9 +10,8 @@ import { createApp, listenGuard } from "../http/app.js";
 import { parseListen } from "../http/listen-address.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";
+import { tailerFor } from "../pipeline/file-source.js";
 import { startWatchCheck } from "../pipeline/watch-patterns.js";
-
-import { tailerFor } from "./scan.js";
 
 /** Flags of `serve` that are not configuration. */
 export interface ServeOptions {

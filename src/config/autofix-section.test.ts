@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { autofixSection, DEFAULT_DENY_GLOBS, resolveAutofixOptions } from "./autofix-section.js";
+import { autofixSection, DEFAULT_DENY_GLOBS } from "./autofix-section.js";
 
 describe("autofixSection", () => {
   it("has the issue's defaults", () => {
-    expect(resolveAutofixOptions(undefined)).toMatchObject({
+    expect(autofixSection.parse(undefined)).toMatchObject({
       dailyCap: 5,
       maxChangedLines: 10,
       testCommand: "cargo test",

@@ -1,7 +1,6 @@
 /**
  * Configuration of autofix (draft pull requests). The switch stays the existing top-level `autofix: boolean`
- * (AI_MONITOR_AUTOFIX=on); the options below mount at `autofixOptions`. Until the integrator mounts it,
- * `resolveAutofixOptions` applies the defaults. The deny list is the policy's first gate, checked in code.
+ * (AI_MONITOR_AUTOFIX=on); the options below live under `autofixOptions`. The deny list is the policy's first gate, checked in code.
  */
 import { z } from "zod";
 import { duration, numberish } from "./zod-helpers.js";
@@ -126,8 +125,3 @@ export const autofixSection = z
 export type AutofixOptions = z.output<typeof autofixSection>;
 /** The options as written in YAML. */
 export type AutofixOptionsInput = z.input<typeof autofixSection>;
-
-/** Pure: resolve the options whether mounted (already parsed) or not (defaults). */
-export function resolveAutofixOptions(raw: unknown): AutofixOptions {
-  return autofixSection.parse(raw ?? {});
-}

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
-import {
-  budgetSection,
-  claudeSection,
-  resolveBudgetLimits,
-  resolveClaudeSettings,
-} from "./claude-section.js";
+import { budgetSection, claudeSection } from "./claude-section.js";
+import { configSchema } from "./schema.js";
+
+const load = (raw: object) => configSchema.parse(raw);
 
 describe("claude config section", () => {
   it("has the issue's defaults", () => {
-    expect(resolveClaudeSettings({ anthropic: {} })).toEqual({
+    const config = load({});
+    expect(config.claude).toEqual({
       effort: "medium",
       timeoutMs: 60_000,
       maxRetries: 2,
@@ -16,17 +15,16 @@ describe("claude config section", () => {
       pricing: {},
       limits: { maxContextChars: 32_000, maxItemChars: 12_000 },
     });
-    expect(resolveBudgetLimits({ diagnosis: {} })).toEqual({ dailyUsd: 2, monthlyUsd: 30 });
+    expect(config.budget).toEqual({ dailyUsd: 2, monthlyUsd: 30 });
   });
 
   it("reads values as YAML or the environment writes them, and ignores the keys it does not own", () => {
-    const s = resolveClaudeSettings({
+    const config = load({
       anthropic: { apiKey: "k", effort: "low", timeout: "90s", maxRetries: "3" },
+      diagnosis: { ratePerHour: 10, dailyBudgetUsd: "0.5", monthlyBudgetUsd: null },
     });
-    expect(s).toMatchObject({ effort: "low", timeoutMs: 90_000, maxRetries: 3 });
-    expect(
-      resolveBudgetLimits({ diagnosis: { ratePerHour: 10, dailyBudgetUsd: "0.5", monthlyBudgetUsd: null } }),
-    ).toEqual({ dailyUsd: 0.5, monthlyUsd: null });
+    expect(config.claude).toMatchObject({ effort: "low", timeoutMs: 90_000, maxRetries: 3 });
+    expect(config.budget).toEqual({ dailyUsd: 0.5, monthlyUsd: null });
   });
 
   it("is idempotent over an already resolved config (durations in ms)", () => {

@@ -1,7 +1,7 @@
 /**
- * Configuration of the Claude diagnoser: the keys it adds under `anthropic:` (next to apiKey, baseUrl, model)
- * and the LLM budgets it adds under `diagnosis:` (next to ratePerHour). The integrator extends those objects
- * with `claudeSection.shape` and `budgetSection.shape`; until then the resolvers below apply the defaults.
+ * Configuration of the Claude diagnoser: its keys under `anthropic:` (next to apiKey, baseUrl, model) and the
+ * LLM budgets under `diagnosis:` (next to ratePerHour). The schema turns them into `config.claude` and
+ * `config.budget` once, at load.
  */
 import { z } from "zod";
 import type { BudgetLimits } from "../diagnose/budget.js";
@@ -40,7 +40,7 @@ export const budgetSection = z.object({
   monthlyBudgetUsd: usd.nullable().default(30),
 });
 
-/** Environment variables for the new keys (to merge into ENV_KEYS). */
+/** Environment variables of the keys above. */
 export const CLAUDE_ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_EFFORT: "anthropic.effort",
   AI_MONITOR_DAILY_BUDGET_USD: "diagnosis.dailyBudgetUsd",
@@ -57,9 +57,8 @@ export interface ClaudeSettings {
   limits: PromptLimits;
 }
 
-/** Read the Claude settings from a config object, merged or not (missing keys take their defaults). */
-export function resolveClaudeSettings(config: { anthropic: object }): ClaudeSettings {
-  const s = claudeSection.parse(config.anthropic);
+/** Pure: the runtime shape of the parsed `anthropic:` keys. */
+export function claudeSettings(s: z.output<typeof claudeSection>): ClaudeSettings {
   return {
     effort: s.effort,
     timeoutMs: s.timeout,
@@ -70,8 +69,6 @@ export function resolveClaudeSettings(config: { anthropic: object }): ClaudeSett
   };
 }
 
-/** Read the budget ceilings from a config object, merged or not. */
-export function resolveBudgetLimits(config: { diagnosis: object }): BudgetLimits {
-  const s = budgetSection.parse(config.diagnosis);
+export function budgetLimits(s: z.output<typeof budgetSection>): BudgetLimits {
   return { dailyUsd: s.dailyBudgetUsd, monthlyUsd: s.monthlyBudgetUsd };
 }

@@ -1,7 +1,6 @@
 /**
  * Configuration of the context stage: the `context:` section, and the keys it adds under `loki:` (tenant,
- * credentials, timeout, stream selector). The integrator mounts `contextSection` at `context` and extends the
- * existing `loki` object with `lokiExtraSection.shape`; until then `resolveContextSettings` applies the defaults.
+ * credentials, timeout, stream selector), next to `loki.url`.
  */
 import { z } from "zod";
 import { regexSource } from "./redact-section.js";
@@ -63,7 +62,7 @@ export const contextSection = z
   .strict()
   .prefault({});
 
-/** Environment variables for the new `loki.*` keys (merge into ENV_KEYS). */
+/** Environment variables of the `loki.*` keys above. */
 export const CONTEXT_ENV_KEYS: Readonly<Record<string, string>> = {
   LOKI_TENANT: "loki.tenant",
   LOKI_USERNAME: "loki.username",

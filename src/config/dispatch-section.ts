@@ -1,8 +1,6 @@
 /**
  * Configuration of dispatch: the `dispatch:` section (routing table, dry run, Grafana links, GitHub issue
- * lifecycle, Discord options).
- * Credentials stay where they are (`sinks.discord.webhookUrl`, `sinks.github.*`); the integrator mounts
- * `dispatchSection` at `dispatch` and merges DISPATCH_ENV_KEYS into ENV_KEYS.
+ * lifecycle, Discord options). Credentials stay under `sinks.discord.webhookUrl` and `sinks.github.*`.
  */
 import { z } from "zod";
 import type { Severity } from "../domain/types.js";
@@ -27,7 +25,7 @@ const route = (severities: Severity[], autoFixableOnly: boolean) =>
 
 const timeout = duration("10s");
 
-/** The `dispatch:` section. Defaults are the seed's action table. */
+/** The `dispatch:` section. Defaults: every severity to Discord, critical and high to GitHub, auto-fixable ones to autofix. */
 export const dispatchSection = z
   .object({
     /** Print each payload instead of sending it (Discord, GitHub). */
@@ -87,7 +85,7 @@ export type DispatchSection = z.output<typeof dispatchSection>;
 /** One routing rule after defaults. */
 export type RouteRule = DispatchSection["routes"]["discord"];
 
-/** Environment variables for the new keys (merge into ENV_KEYS; AI_MONITOR_DRY_RUN takes on/off like autofix). */
+/** Environment variables of this section (AI_MONITOR_DRY_RUN takes on/off like autofix). */
 export const DISPATCH_ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_DRY_RUN: "dispatch.dryRun",
   GRAFANA_URL: "dispatch.grafana.url",

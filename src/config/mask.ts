@@ -19,8 +19,10 @@ export function maskUrl(url: string | null): string | null {
 
 /** The configuration as `config check` prints it. */
 export function maskedConfig(config: Config): Record<string, unknown> {
+  // `claude` and `budget` are derived from `anthropic` and `diagnosis`: print the keys people write.
+  const { claude: _claude, budget: _budget, ...written } = config;
   return {
-    ...config,
+    ...written,
     store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },
     watch: { ...config.watch, pollInterval: formatDurationMs(config.watch.pollInterval) },
     dedup: { window: formatDurationMs(config.dedup.window), maxAge: formatDurationMs(config.dedup.maxAge) },

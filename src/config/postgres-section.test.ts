@@ -3,7 +3,7 @@ import { postgresSection, postgresStoreOptions } from "./postgres-section.js";
 
 describe("store.postgres section", () => {
   it("defaults to a pool of 10, 30 s statements, 10 s to connect, the URL's schema", () => {
-    expect(postgresStoreOptions()).toEqual({
+    expect(postgresStoreOptions(postgresSection.parse(undefined))).toEqual({
       poolMax: 10,
       statementTimeoutMs: 30_000,
       connectTimeoutMs: 10_000,

@@ -1,7 +1,6 @@
 /**
- * Configuration of the PostgreSQL store, meant to sit under `store:` as `store.postgres` (next to sqlitePath
- * and databaseUrl, which selects the backend). Until the integrator mounts it, `postgresStoreOptions`
- * applies the defaults.
+ * Configuration of the PostgreSQL store: `store.postgres`, next to sqlitePath and databaseUrl (which selects
+ * the backend).
  */
 import { z } from "zod";
 import { SCHEMA_NAME } from "../store/postgres/connection.js";
@@ -30,9 +29,9 @@ export const postgresSection = z
 /** The resolved `store.postgres` section. */
 export type PostgresSection = z.infer<typeof postgresSection>;
 
-/** Store options from the section (defaults when it is not mounted yet). */
+/** Pure: the store's option names (durations in ms) for the parsed section. */
 export function postgresStoreOptions(
-  section: PostgresSection = postgresSection.parse(undefined),
+  section: PostgresSection,
 ): Pick<PostgresStoreOptions, "poolMax" | "statementTimeoutMs" | "connectTimeoutMs" | "schema"> {
   return {
     poolMax: section.poolMax,

@@ -1,7 +1,7 @@
 /** The configuration schema: every key, its default, and its validation, in one place. */
 import { z } from "zod";
 import { autofixSection } from "./autofix-section.js";
-import { budgetSection, claudeSection } from "./claude-section.js";
+import { budgetLimits, budgetSection, claudeSection, claudeSettings } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
 import { dispatchSection } from "./dispatch-section.js";
 import { postgresSection } from "./postgres-section.js";
@@ -152,7 +152,13 @@ export const configSchema = z
     autofix: z.boolean().default(false),
     autofixOptions: autofixSection,
   })
-  .strict();
+  .strict()
+  // The runtime shapes, derived once here so no caller parses a section again.
+  .transform((config) => ({
+    ...config,
+    claude: claudeSettings(config.anthropic),
+    budget: budgetLimits(config.diagnosis),
+  }));
 
 /** The resolved configuration. */
 export type Config = z.infer<typeof configSchema>;

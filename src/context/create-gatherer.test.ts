@@ -6,7 +6,7 @@ import { createContextProviders, resolveContextSettings } from "./create-gathere
 const log = silentLogger();
 
 describe("resolveContextSettings", () => {
-  it("applies the section defaults to today's Config (no context section mounted yet)", () => {
+  it("applies the section defaults when the configuration writes no context section", () => {
     const config = configSchema.parse({ loki: { url: "http://loki:3100" }, repoPath: "/src/server" });
     const settings = resolveContextSettings(config);
     expect(settings.loki).toMatchObject({
@@ -22,7 +22,7 @@ describe("resolveContextSettings", () => {
     });
   });
 
-  it("reads the merged keys once the integrator mounts them (loki.* extras and context.*)", () => {
+  it("reads the loki.* extras and the context.* keys", () => {
     const settings = resolveContextSettings({
       loki: { url: "https://logs.example", tenant: "t1", bearerToken: "tok", timeout: 2000 } as {
         url: string;

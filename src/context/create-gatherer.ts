@@ -22,7 +22,7 @@ export interface ContextConfigSource {
   loki: { url: string | null };
   repoPath: string | null;
   watch: { paths: string[]; maxLineBytes: number };
-  /** Present once `contextSection` is mounted in the schema; defaults apply until then. */
+  /** The `context:` section; when absent, its defaults apply. */
   context?: unknown;
   /** The deployment's own redaction patterns and field names (config `redact`). */
   redact?: { patterns: string[]; fields: string[] };

@@ -2,7 +2,6 @@
  * What `config check`, `serve` and `demo` say about the diagnoser. Kept apart from the wiring so printing a
  * summary does not load the Anthropic SDK.
  */
-import { resolveBudgetLimits, resolveClaudeSettings } from "../config/claude-section.js";
 import type { Config } from "../config/schema.js";
 import { worstCaseCallUsd } from "./budget-reservation.js";
 import { modelWarnings } from "./claude-models.js";
@@ -12,7 +11,7 @@ import { estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
 /** Lines for `config check`: which diagnoser runs, and the model's warnings (deprecation, price, caching). */
 export function claudeConfigWarnings(config: Config): string[] {
   if (!config.anthropic.apiKey) return [];
-  const settings = resolveClaudeSettings(config);
+  const settings = config.claude;
   return [
     ...modelWarnings(config.anthropic.model, {
       pricing: settings.pricing,
@@ -27,13 +26,13 @@ export function claudeConfigWarnings(config: Config): string[] {
  * worst case of the smallest prompt would silently turn Claude off: say so.
  */
 function budgetWarnings(config: Config): string[] {
-  const settings = resolveClaudeSettings(config);
+  const settings = config.claude;
   const floor = worstCaseCallUsd({
     userPrompt: "",
     maxOutputTokens: settings.maxOutputTokens,
     price: priceOf(config.anthropic.model, settings.pricing).price,
   });
-  const limits = resolveBudgetLimits(config);
+  const limits = config.budget;
   const ceilings = [
     ["diagnosis.dailyBudgetUsd", limits.dailyUsd],
     ["diagnosis.monthlyBudgetUsd", limits.monthlyUsd],
@@ -51,8 +50,8 @@ function budgetWarnings(config: Config): string[] {
 export function diagnoserSummary(config: Config): string {
   if (!config.anthropic.apiKey)
     return "diagnosis: offline catalog (set ANTHROPIC_API_KEY for Claude diagnoses)";
-  const s = resolveClaudeSettings(config);
-  const b = resolveBudgetLimits(config);
+  const s = config.claude;
+  const b = config.budget;
   const ceiling = (n: number | null) => (n === null ? "none" : `$${n.toFixed(2)}`);
   return (
     `diagnosis: ${config.anthropic.model} (effort ${s.effort ?? "model default"}, timeout ${s.timeoutMs} ms, ` +

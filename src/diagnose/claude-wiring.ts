@@ -2,7 +2,6 @@
  * The choice main.ts makes: Claude when an API key is configured (with its budget guard), the offline catalog
  * otherwise; and the warnings `config check` prints about the Claude settings.
  */
-import { resolveBudgetLimits, resolveClaudeSettings } from "../config/claude-section.js";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
@@ -31,7 +30,7 @@ export function createDiagnoserFromConfig(
 ): { diagnoser: Diagnoser; budget: BudgetGuard | null } {
   const apiKey = config.anthropic.apiKey;
   if (!apiKey) return { diagnoser: createOfflineDiagnoser({ catalog: deps.catalog }), budget: null };
-  const settings = resolveClaudeSettings(config);
+  const settings = config.claude;
   for (const warning of claudeConfigWarnings(config)) deps.log.warn(warning);
   return {
     diagnoser: createClaudeDiagnoser({
@@ -49,7 +48,7 @@ export function createDiagnoserFromConfig(
     }),
     budget: createBudgetGuard({
       store: deps.store,
-      limits: resolveBudgetLimits(config),
+      limits: config.budget,
       now: deps.now,
       estimate: createCallEstimator({
         catalog: deps.catalog,

@@ -12,7 +12,7 @@ import { afterEach } from "vitest";
 import type { AttemptOutcome } from "../../src/autofix/autofix-run.js";
 import { createAutofixSinkFromConfig } from "../../src/autofix/autofix-wiring.js";
 import { createGit } from "../../src/autofix/git.js";
-import type { AutofixOptionsInput } from "../../src/config/autofix-section.js";
+import { type AutofixOptionsInput, autofixSection } from "../../src/config/autofix-section.js";
 import { dispatchSection } from "../../src/config/dispatch-section.js";
 import type { Diagnosis, Incident, ProposedEdit, Signal } from "../../src/domain/types.js";
 import { createMetrics } from "../../src/metrics.js";
@@ -74,12 +74,12 @@ export async function autofixWorld(
   const attempts: AttemptOutcome[] = [];
   const config = {
     autofix: true,
-    autofixOptions: {
+    autofixOptions: autofixSection.parse({
       testCommand: "cargo test --offline",
       cargoTargetDir: SHARED_CARGO_TARGET,
       testTimeout: "120s",
       ...options,
-    },
+    }),
     repoPath: repo.work,
     sinks: { github: { token: github.token, repository: github.repository, apiUrl: github.apiUrl } },
     dispatch: dispatchSection.parse({}),

@@ -87,7 +87,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   }
   const sinks: Sink[] = [];
   if (config.sinks.console)
-    sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
+    sinks.push(
+      createConsoleSink({
+        out: options.out,
+        colour: options.colour ?? false,
+        digest: {
+          settings: { threshold: config.dispatch.digest.threshold, windowMs: config.dispatch.digest.window },
+          now,
+        },
+      }),
+    );
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
   if (config.sinks.discord.webhookUrl || config.sinks.github.token) {
@@ -169,6 +178,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     async close() {
       stopBackground();
       await built.stop();
+      await Promise.all(sinks.map((sink) => sink.flush?.()));
       await jsonl?.close();
       await store.close();
     },

@@ -10,6 +10,7 @@ import { createOfflineDiagnoser } from "./diagnose/offline.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createIntake, type Intake } from "./pipeline/intake.js";
+import { createQuietSweep, type QuietSweep } from "./pipeline/quiet-sweep.js";
 import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
 import { createConsoleSink } from "./sinks/console.js";
 import { createJsonlSink } from "./sinks/jsonl.js";
@@ -27,7 +28,9 @@ export interface Runtime {
   sinks: Sink[];
   log: Logger;
   now: () => number;
-  /** Start periodic background work of `serve` (autofix PR tracking). */
+  /** Quiet-period resolution (`dedup.resolveAfter`); null when it is off. */
+  quiet: QuietSweep | null;
+  /** Start periodic background work of `serve` (autofix PR tracking, quiet-period resolution). */
   startBackground(): void;
   close(): Promise<void>;
 }
@@ -165,6 +168,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   );
   await releaseDeadLocalOwners(store, log);
   const built = worker;
+  const { resolveAfter } = config.dedup;
+  const quiet =
+    resolveAfter === null
+      ? null
+      : createQuietSweep({ store, quietMs: resolveAfter, now, log, wake: () => built.wake() });
   return {
     config,
     store,
@@ -174,9 +182,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks,
     log,
     now,
-    startBackground: () => startBackground(),
+    quiet,
+    startBackground: () => {
+      startBackground();
+      quiet?.start();
+    },
     async close() {
       stopBackground();
+      quiet?.stop();
       await built.stop();
       await Promise.all(sinks.map((sink) => sink.flush?.()));
       await jsonl?.close();

@@ -35,6 +35,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * Jobs a worker runs at once. SQLite commits one event-loop turn's operations together (group-commit.ts), so
+ * more jobs at once share commits; Discord's bucket paces its senders whatever this is.
+ */
+export const WORKER_CONCURRENCY = 16;
+
 /** Process-level inputs of the runtime. */
 export interface RuntimeOptions {
   log: Logger;
@@ -163,7 +169,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       leaseMs: config.worker.lease,
       pollMs: config.worker.poll,
       maxAttempts: config.worker.maxAttempts,
-      concurrency: 4,
+      concurrency: WORKER_CONCURRENCY,
     },
   );
   await releaseDeadLocalOwners(store, log);

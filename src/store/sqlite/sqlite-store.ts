@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import type { ContextBundle } from "../../domain/types.js";
 import type { FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
+import { createGroupCommit, type GroupCommit, type Grouped, grouped } from "./group-commit.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
 import { migrate } from "./migrations.js";
@@ -26,6 +27,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long to wait for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /** Commit the operations of one event-loop turn together (default true; false: one commit each, as before). */
+  groupCommit?: boolean;
 }
 
 /** The synchronous operations over one open database; the Store wraps them in promises. */
@@ -140,10 +143,13 @@ function bindOperations(db: Database.Database) {
   };
 }
 
+type Ops = ReturnType<typeof bindOperations>;
+
 /** Create the SQLite store; nothing touches the disk until `init()`. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   let db: Database.Database | null = null;
-  let ops: ReturnType<typeof bindOperations> | null = null;
+  let ops: Grouped<Ops> | null = null;
+  let group: GroupCommit | null = null;
   const use = () => {
     if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
     return ops;
@@ -163,9 +169,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         db.pragma("foreign_keys = ON");
       }
       migrate(db, Date.now());
-      ops ??= bindOperations(db);
+      // Every operation answers once its turn's transaction committed (group-commit.ts).
+      if (options.groupCommit !== false) group ??= createGroupCommit(db);
+      ops ??= group ? grouped(bindOperations(db), group) : (bindOperations(db) as unknown as Grouped<Ops>);
     },
     async close() {
+      group?.flush();
+      group = null;
       ops = null;
       db?.close();
       db = null;
@@ -197,7 +207,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     settleLlmReservation: async (key, call) => use().settleLlmReservation(key, call),
     getIncident: async (id) => use().getIncident(id),
     listIncidents: async ({ limit, beforeId }) => use().listIncidents(limit, beforeId),
-    ...reportStoreMethods(use),
+    // Its methods are `async` and await what `use()` answers: a promise (group commit) is as good as a value.
+    ...reportStoreMethods(use as unknown as () => ReturnType<typeof bindReportOperations>),
     resolveIncident: async (id, input) => use().resolveIncident(id, input),
     ackIncident: async (id, input) => use().ackIncident(id, input),
     openAcknowledgement: async (fingerprint, exceptId) =>

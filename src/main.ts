@@ -12,6 +12,7 @@ import { FatalError } from "./fatal.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics, zeroDeliverySeries } from "./metrics.js";
 import { createIntake, type Intake } from "./pipeline/intake.js";
+import { createQuietSweep, type QuietSweep } from "./pipeline/quiet-sweep.js";
 import { createWorker, makeOwnerId, releaseDeadLocalOwners, type Worker } from "./pipeline/worker.js";
 import { createConsoleSink } from "./sinks/console.js";
 import { createJsonlSink } from "./sinks/jsonl.js";
@@ -31,10 +32,18 @@ export interface Runtime {
   sinks: Sink[];
   log: Logger;
   now: () => number;
-  /** Start periodic background work of `serve` (autofix PR tracking). */
+  /** Quiet-period resolution (`dedup.resolveAfter`); null when it is off. */
+  quiet: QuietSweep | null;
+  /** Start periodic background work of `serve` (autofix PR tracking, quiet-period resolution). */
   startBackground(): void;
   close(): Promise<void>;
 }
+
+/**
+ * Jobs a worker runs at once. SQLite commits one event-loop turn's operations together (group-commit.ts), so
+ * more jobs at once share commits; Discord's bucket paces its senders whatever this is.
+ */
+export const WORKER_CONCURRENCY = 16;
 
 /** Process-level inputs of the runtime. */
 export interface RuntimeOptions {
@@ -114,7 +123,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   }
   const sinks: Sink[] = [];
   if (config.sinks.console)
-    sinks.push(createConsoleSink({ out: options.out, colour: options.colour ?? false }));
+    sinks.push(
+      createConsoleSink({
+        out: options.out,
+        colour: options.colour ?? false,
+        digest: {
+          settings: { threshold: config.dispatch.digest.threshold, windowMs: config.dispatch.digest.window },
+          now,
+        },
+      }),
+    );
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
   if (config.sinks.discord.webhookUrl || config.sinks.github.token) {
@@ -192,11 +210,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       leaseMs: config.worker.lease,
       pollMs: config.worker.poll,
       maxAttempts: config.worker.maxAttempts,
-      concurrency: 4,
+      concurrency: WORKER_CONCURRENCY,
     },
   );
   await releaseDeadLocalOwners(store, log);
   const built = worker;
+  const { resolveAfter } = config.dedup;
+  const quiet =
+    resolveAfter === null
+      ? null
+      : createQuietSweep({ store, quietMs: resolveAfter, now, log, wake: () => built.wake() });
   return {
     config,
     store,
@@ -206,14 +229,18 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks,
     log,
     now,
+    quiet,
     startBackground: () => {
       startBackground();
       reactions?.start();
+      quiet?.start();
     },
     async close() {
       stopBackground();
       reactions?.stop();
+      quiet?.stop();
       await built.stop();
+      await Promise.all(sinks.map((sink) => sink.flush?.()));
       await jsonl?.close();
       await store.close();
     },

@@ -91,14 +91,34 @@ describe("Discord sink", () => {
     expect(fake.messages.size).toBe(1);
   });
 
-  it("past 5 requests in 2 seconds, answers retryable with Discord's retry_after", async () => {
-    const { sink } = await setup();
+  it("past 5 requests in 2 seconds, waits for the webhook's window instead of drawing a 429", async () => {
+    const { fake, sink } = await setup();
+    const sends = Array.from({ length: 7 }, () => sink.send(makeIncident(), "opened"));
+    expect((await Promise.all(sends)).map((r) => r.ok)).toEqual(Array(7).fill(true));
+    expect(fake.rateLimited()).toBe(0);
+    expect(fake.requests.map((r) => r.status)).toEqual(Array(7).fill(200));
+  });
+
+  it("hands a delivery back to the outbox, with the wait, when the window is further off than it may wait", async () => {
+    const fake = await startFakeDiscord();
+    fakes.push(fake);
+    const sink = createDiscordSink({
+      webhookUrl: fake.webhookUrl,
+      log: pino({ level: "silent" }),
+      now: Date.now,
+      maxRateWaitMs: 100,
+    });
     for (let i = 0; i < 5; i++) expect((await sink.send(makeIncident(), "opened")).ok).toBe(true);
     const limited = await sink.send(makeIncident(), "opened");
-    expect(limited).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining("429") });
+    expect(limited).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: expect.stringContaining("rate limit"),
+    });
     const wait = (limited as { retryAfterMs: number }).retryAfterMs;
-    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeGreaterThan(100);
     expect(wait).toBeLessThanOrEqual(2000);
+    expect(fake.requests).toHaveLength(5);
   });
 
   it("classifies 429 (body), 500 and network errors as retryable", async () => {

@@ -97,6 +97,8 @@ export function actionsContract({
       const busyOld = await newIncident({ ...AUTH, timestampMs: T0 });
       // The auth error keeps firing in a later window: its older incident is not quiet either.
       await newIncident({ ...AUTH, timestampMs: T0 + 20 * MIN }, T0 + 20 * MIN);
+      // An alert has its sender's resolution: a long-firing one is not re-sent as occurrences.
+      const alert = await newIncident({ fingerprint: "ALERT:app", source: "alertmanager", timestampMs: T0 });
       const backfill = await ingestOne(
         { fingerprint: "OLD:app", timestampMs: T0 - 3 * 60 * MIN },
         T0 + 20 * MIN,
@@ -113,6 +115,7 @@ export function actionsContract({
       expect([...a, ...b].sort()).toEqual([quiet.incidentId, backfillId].sort());
       expect(await incident(quiet.incidentId)).toMatchObject({ status: "resolved", resolvedAt: now });
       expect((await incident(busyOld.incidentId)).status).toBe("open");
+      expect((await incident(alert.incidentId)).status).toBe("open");
       // One announcement for the incident that alerted; none for the backfill, which alerted no one.
       const jobs = await claimAll(now);
       expect(jobs.map((j) => [j.kind, j.incidentId])).toEqual([["resolved", quiet.incidentId]]);

@@ -50,6 +50,8 @@ export async function runScan(
     });
     summary.files = result.files.length;
     summary.bytes = result.files.reduce((sum, f) => sum + (f.toOffset - f.fromOffset), 0);
+    // Cron mode resolves what went quiet since the last run, then announces everything in one drain.
+    await runtime.quiet?.runOnce();
     summary.delivered = await runtime.worker.drain();
     return summary;
   } finally {

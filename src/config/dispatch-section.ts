@@ -60,6 +60,17 @@ export const dispatchSection = z
       })
       .strict()
       .prefault({}),
+    digest: z
+      .object({
+        /**
+         * New-incident messages a chat sink (Discord) sends one by one per window; past it, the rest of the
+         * window goes out as one digest (critical incidents still one by one). 0 turns digests off.
+         */
+        threshold: z.number().int().min(0).max(100_000).default(10),
+        window: duration("1m", 1000),
+      })
+      .strict()
+      .prefault({}),
     discord: z
       .object({
         /** Name shown on the alerts; Discord refuses names containing "discord" or "clyde". */

@@ -25,7 +25,11 @@ export function maskedConfig(config: Config): Record<string, unknown> {
     ...written,
     store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },
     watch: { ...config.watch, pollInterval: formatDurationMs(config.watch.pollInterval) },
-    dedup: { window: formatDurationMs(config.dedup.window), maxAge: formatDurationMs(config.dedup.maxAge) },
+    dedup: {
+      window: formatDurationMs(config.dedup.window),
+      maxAge: formatDurationMs(config.dedup.maxAge),
+      resolveAfter: config.dedup.resolveAfter === null ? null : formatDurationMs(config.dedup.resolveAfter),
+    },
     anthropic: { ...config.anthropic, apiKey: mask(config.anthropic.apiKey) },
     loki: {
       ...config.loki,

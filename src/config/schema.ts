@@ -6,7 +6,7 @@ import { contextSection, lokiExtraSection } from "./context-section.js";
 import { dispatchSection } from "./dispatch-section.js";
 import { postgresSection } from "./postgres-section.js";
 import { redactSection } from "./redact-section.js";
-import { duration } from "./zod-helpers.js";
+import { duration, nullableDuration } from "./zod-helpers.js";
 
 const listen = z
   .string()
@@ -58,7 +58,12 @@ export const configSchema = z
       .strict()
       .prefault({}),
     dedup: z
-      .object({ window: duration("5m"), maxAge: duration("1h") })
+      .object({
+        window: duration("5m"),
+        maxAge: duration("1h"),
+        /** An open incident with no occurrence of its error for this long resolves by itself; null: never. */
+        resolveAfter: nullableDuration("30m", 1000),
+      })
       .strict()
       .prefault({}),
     diagnosis: z

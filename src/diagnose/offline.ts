@@ -2,7 +2,6 @@
  * The offline diagnoser: answers from the error-code catalog and the incident itself, with no network and no
  * cost. It is the embedded default, and the basic alert whenever an LLM diagnosis is skipped or fails.
  */
-import { initialSeverity } from "../domain/severity.js";
 import type { Diagnosis, Incident } from "../domain/types.js";
 import type { Catalog } from "./catalog.js";
 import type { Diagnoser } from "./diagnoser.js";
@@ -38,7 +37,8 @@ export function catalogDiagnosis(
     ? `Error code ${incident.errorCode} is not in the catalog.`
     : "No error code.";
   return {
-    severity: initialSeverity(incident.level, (incident.fields.severity as string | undefined) ?? null),
+    // The severity ingest derived (the alert's severity label under its configured name, else the level).
+    severity: incident.severity,
     title: incident.message.slice(0, 120) || incident.fingerprint,
     rootCause: `${known} ${where} logged: ${incident.message}`.slice(0, 1000),
     impact: "Unknown: no catalog entry and no LLM diagnosis.",

@@ -58,3 +58,10 @@ export function formatIncidentCard(incident: Incident, event: SinkEvent, colour:
   if (incident.url) lines.push(`  link        ${plainText(incident.url, 300)}`);
   return `${lines.join("\n")}\n`;
 }
+
+/** Pure: the one line an incident gets on the console while a storm is being digested (instead of its card). */
+export function formatIncidentLine(incident: Incident, colour: boolean): string {
+  const paint = (text: string) => (colour ? `${COLOURS[incident.severity]}${text}${RESET}` : text);
+  const code = incident.errorCode ? plainText(incident.errorCode, 128) : "NO_CODE";
+  return `${paint(`• ${incident.severity.toUpperCase()} #${incident.id}`)} [${code}] ${plainText(incident.message, 160)} (${plainText(incident.target, 120)}, ×${incident.count})\n`;
+}

@@ -8,6 +8,7 @@ import type { Config } from "../config/schema.js";
 import { incidentPageUrl } from "../domain/incident-page.js";
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
+import { withDigest } from "./digest-sink.js";
 import { createDiscordSink } from "./discord/discord-sink.js";
 import { createGithubSink } from "./github/github-sink.js";
 import { grafanaExploreLink } from "./grafana-explore.js";
@@ -81,7 +82,9 @@ export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps
       timeoutMs: dispatch.discord.timeout,
       username: dispatch.discord.username,
     });
-    sinks.push(routeSink(sink, dispatch.routes.discord));
+    const settings = { threshold: dispatch.digest.threshold, windowMs: dispatch.digest.window };
+    const paced = settings.threshold > 0 ? withDigest(sink, settings, deps) : sink;
+    sinks.push(routeSink(paced, dispatch.routes.discord));
   }
   if (github.token && github.repository && dispatch.routes.github.enabled) {
     const sink = createGithubSink({

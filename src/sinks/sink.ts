@@ -39,6 +39,8 @@ export interface Sink {
    * idempotent, so an "update" job may run it again after a crash. Sinks that cannot edit omit it.
    */
   update?(incident: Incident): Promise<SendResult>;
+  /** Post what the sink holds back (a digest in progress) before the process stops. */
+  flush?(): Promise<void>;
 }
 
 /** The outbox key of a sink for an event. */

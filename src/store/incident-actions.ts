@@ -36,9 +36,10 @@ export interface IncidentActions {
   /** The open acknowledged incident of `fingerprint` other than `exceptId`, if any (oldest acknowledgement). */
   openAcknowledgement(fingerprint: string, exceptId: string): Promise<Acknowledgement | null>;
   /**
-   * Quiet-period resolution: resolve (at `now`) up to `limit` open incidents whose fingerprint had no
-   * occurrence at or after `quietSince`, queueing their announcements as an Alertmanager resolution does;
-   * backfills (they alerted no one) resolve silently. Returns the ids resolved, quietest first.
+   * Quiet-period resolution: resolve (at `now`) up to `limit` open file-tail incidents whose fingerprint had
+   * no occurrence after `quietSince`, queueing their announcements as an Alertmanager resolution does;
+   * backfills (they alerted no one) resolve silently. Alert incidents are left to their sender's resolution
+   * (a long-firing alert is not re-sent as occurrences). Returns the ids resolved, quietest first.
    */
   resolveQuiet(quietSince: number, now: number, limit: number): Promise<string[]>;
 }

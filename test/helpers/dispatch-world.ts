@@ -72,7 +72,14 @@ export async function world(
       state.killed ? Promise.reject(new Error("killed")) : fetch(input, init);
     const sinks = [
       routeSink(
-        createDiscordSink({ webhookUrl: discord.webhookUrl, fetch: fetchOnce, log, now: clock }),
+        // The world's clock only moves between drains: a rate-limit wait goes back to the outbox at once.
+        createDiscordSink({
+          webhookUrl: discord.webhookUrl,
+          fetch: fetchOnce,
+          log,
+          now: clock,
+          maxRateWaitMs: 0,
+        }),
         routes.discord,
       ),
       routeSink(

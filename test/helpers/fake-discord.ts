@@ -1,6 +1,7 @@
 /**
  * A fake Discord webhook API that answers like Discord: 400 `{"embeds": ["0"]}` when a limit is exceeded (counted
- * in code points), 429 with `retry_after` past 5 requests in 2 seconds, the message with `?wait=true`, message
+ * in code points), Discord's webhook bucket (5 per 2 s: X-RateLimit-Limit/-Remaining/-Reset-After on every
+ * answer, 429 with `retry_after` past the limit), the message with `?wait=true`, message
  * edits with PATCH, 404 Unknown Webhook / Unknown Message. Failures can be injected (a rate, or scripted).
  * Standalone: `node --import tsx test/helpers/fake-discord.ts --port 9300` prints the webhook URL and each message.
  * @see https://discord.com/developers/docs/resources/webhook
@@ -40,6 +41,8 @@ export interface FakeDiscord {
   webhookUrl: string;
   token: string;
   messages: Map<string, FakeMessage>;
+  /** How many requests the rate limit refused with 429 (injected failures not counted). */
+  rateLimited(): number;
   /** Every request: method, path without the token, status answered. */
   requests: Array<{ method: string; path: string; status: number }>;
   /** Answer the next requests with these statuses (500, 502, 429, 404...) before anything is stored. */
@@ -81,32 +84,48 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messages = new Map<string, FakeMessage>();
   const requests: FakeDiscord["requests"] = [];
   const scripted: number[] = [];
-  const recent: number[] = [];
+  let limitedCount = 0;
   let holdArmed: { arrived: () => void; decide: Promise<boolean> } | null = null;
   let deleted = false;
   let nextId = 1_300_000_000_000_000_000n;
 
-  function rateLimited(res: ServerResponse): boolean {
+  /**
+   * Discord's webhook bucket: `requests` per window, the window starting at the first request after a reset and
+   * refilling whole when it ends. Every answer carries the headers; past the limit, 429 with `retry_after`.
+   */
+  let windowEnd = 0;
+  let used = 0;
+  /** The headers for the request's answer, or null after answering 429. */
+  function rateLimited(res: ServerResponse): Record<string, string> | null {
     const t = now();
-    while (recent.length > 0 && recent[0]! <= t - limit.windowMs) recent.shift();
-    if (recent.length < limit.requests) {
-      recent.push(t);
-      return false;
+    if (t >= windowEnd) {
+      windowEnd = t + limit.windowMs;
+      used = 0;
     }
-    const retryAfterS = Math.max(0.001, (recent[0]! + limit.windowMs - t) / 1000);
+    const resetAfterS = Math.max(0.001, (windowEnd - t) / 1000);
+    const headers = {
+      "x-ratelimit-limit": String(limit.requests),
+      "x-ratelimit-reset": (windowEnd / 1000).toFixed(3),
+      "x-ratelimit-reset-after": resetAfterS.toFixed(3),
+      "x-ratelimit-bucket": "fake-webhook-bucket",
+    };
+    if (used < limit.requests) {
+      used++;
+      return { ...headers, "x-ratelimit-remaining": String(limit.requests - used) };
+    }
+    limitedCount++;
     const body: RESTRateLimit = {
       message: "You are being rate limited.",
-      retry_after: retryAfterS,
+      retry_after: resetAfterS,
       global: false,
     };
     send(res, 429, body, {
-      "retry-after": String(Math.ceil(retryAfterS)),
-      "x-ratelimit-limit": String(limit.requests),
+      ...headers,
+      "retry-after": String(Math.ceil(resetAfterS)),
       "x-ratelimit-remaining": "0",
-      "x-ratelimit-reset-after": retryAfterS.toFixed(3),
-      "x-ratelimit-bucket": "fake-webhook-bucket",
+      "x-ratelimit-scope": "shared",
     });
-    return true;
+    return null;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
@@ -138,16 +157,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     if (injected === 404) return send(res, 404, { message: "Unknown Webhook", code: 10015 });
     if (injected !== null) return send(res, injected, { message: "Internal Server Error", code: 0 });
-    if (rateLimited(res)) return 429;
+    const rate = rateLimited(res);
+    if (rate === null) return 429;
+    const reply = (status: number, answer?: unknown) => send(res, status, answer, rate);
     let body: RESTPostAPIWebhookWithTokenJSONBody;
     try {
       body = JSON.parse(raw);
     } catch {
-      return send(res, 400, { message: "Cannot send an empty message", code: 50006 });
+      return reply(400, { message: "Cannot send an empty message", code: 50006 });
     }
     if (req.method === "POST" && !messageId) {
       const errors = discordErrors(body);
-      if (errors) return send(res, 400, errors);
+      if (errors) return reply(400, errors);
       if (holdArmed) {
         const hold = holdArmed;
         holdArmed = null;
@@ -160,12 +181,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const newId = String(nextId++);
       messages.set(newId, { message: toMessage(webhookId, newId, body, now()), versions: [body] });
       options.onEvent?.(`POST message ${newId}: ${body.embeds?.[0]?.title ?? body.content ?? ""}`);
-      if (url.searchParams.get("wait") !== "true") return send(res, 204);
-      return send(res, 200, messages.get(newId)!.message);
+      if (url.searchParams.get("wait") !== "true") return reply(204);
+      return reply(200, messages.get(newId)!.message);
     }
     const stored = messageId ? messages.get(messageId) : undefined;
-    if (!stored) return send(res, 404, { message: "Unknown Message", code: 10008 });
-    if (req.method !== "PATCH") return send(res, 405, { message: "405: Method Not Allowed", code: 0 });
+    if (!stored) return reply(404, { message: "Unknown Message", code: 10008 });
+    if (req.method !== "PATCH") return reply(405, { message: "405: Method Not Allowed", code: 0 });
     const patch = body as RESTPatchAPIWebhookWithTokenMessageJSONBody;
     const merged: RESTPostAPIWebhookWithTokenJSONBody = {
       ...stored.versions.at(-1),
@@ -176,7 +197,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         : {}),
     };
     const errors = discordErrors(merged);
-    if (errors) return send(res, 400, errors);
+    if (errors) return reply(400, errors);
     stored.versions.push(merged);
     stored.message = {
       ...toMessage(webhookId, stored.message.id, merged, Date.parse(stored.message.timestamp)),
@@ -185,7 +206,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     options.onEvent?.(
       `PATCH message ${stored.message.id}: ${merged.embeds?.[0]?.title ?? merged.content ?? ""}`,
     );
-    return send(res, 200, stored.message);
+    return reply(200, stored.message);
   }
 
   const server = createServer((req, res) => {
@@ -204,6 +225,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     token,
     messages,
     requests,
+    rateLimited: () => limitedCount,
     failNext: (...statuses) => void scripted.push(...statuses),
     holdNextPost() {
       let arrived!: () => void;

@@ -6,12 +6,17 @@
  * storing the message and the outbox recording it repeats the alert (at-least-once, never lost).
  * @see https://discord.com/developers/docs/resources/webhook
  */
+import { SEVERITY_ORDER } from "../../domain/severity.js";
 import type { Incident } from "../../domain/types.js";
 import type { Logger } from "../../log.js";
+import type { DigestSummary } from "../digest.js";
+import { createRateBucket, type RateBucket } from "../rate-bucket.js";
 import { deliveryKey, type SendResult, type Sink } from "../sink.js";
 import { classifyDiscordAnswer, DISCORD_ERROR_CODES, type DiscordResult } from "./classify.js";
+import { buildDigestMessage } from "./digest-payload.js";
 import type { DiscordMessage } from "./limits.js";
 import { buildDiscordMessage } from "./payload.js";
+import { discordRateAnswer } from "./rate-limit.js";
 import { parseWebhookUrl } from "./webhook-url.js";
 
 /** Dependencies and settings of the Discord sink. */
@@ -30,10 +35,19 @@ export interface DiscordSinkOptions {
   print?: (text: string) => void;
   timeoutMs?: number;
   username?: string;
+  /** The webhook's rate-limit bucket (one per webhook); a new one when omitted. */
+  bucket?: RateBucket;
+  /** Longest wait for the bucket before handing the delivery back to the outbox (default 20 s). */
+  maxRateWaitMs?: number;
+  /** Link to the incident list in digests (the web page, when ai-monitor has a public address). */
+  incidentsUrl?: string | null;
 }
 
-/** The Discord sink: a Sink that can also edit the message it posted. */
-export type DiscordSink = Sink & { update(incident: Incident): Promise<SendResult> };
+/** The Discord sink: a Sink that can also edit the message it posted, and post a digest. */
+export type DiscordSink = Sink & {
+  update(incident: Incident): Promise<SendResult>;
+  sendDigest(summary: DigestSummary): Promise<SendResult>;
+};
 
 /** Reference recorded for dry-run deliveries (never a real message id). */
 export const DRY_RUN_REF = "dry-run";
@@ -46,6 +60,9 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
   const log = options.log.child({ sink: "discord" });
   const print = options.print ?? ((text: string) => log.info({ payload: text }, "dry run: not sent"));
   const name = "discord";
+  const bucket = options.bucket ?? createRateBucket({ now: options.now });
+  const maxRateWaitMs = options.maxRateWaitMs ?? 20_000;
+  const rank = (incident: Incident) => SEVERITY_ORDER.indexOf(incident.severity);
 
   const render = (incident: Incident): DiscordMessage =>
     buildDiscordMessage(incident, {
@@ -58,10 +75,22 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
     method: "POST" | "PATCH",
     url: string,
     message: DiscordMessage,
+    priority: number,
   ): Promise<DiscordResult> {
     if (options.dryRun) {
       print(`[dry-run] discord ${method} ${webhook.redact(url)}\n${JSON.stringify(message, null, 2)}\n`);
       return { ok: true, remoteRef: DRY_RUN_REF };
+    }
+    // Every sender waits on the webhook's bucket, most severe first, instead of sending blind.
+    const slot = await bucket.acquire(priority, maxRateWaitMs);
+    if (!slot.ok) {
+      const seconds = (slot.retryAfterMs / 1000).toFixed(1);
+      return {
+        ok: false,
+        retryable: true,
+        retryAfterMs: slot.retryAfterMs,
+        error: `waiting ${seconds} s for Discord's rate limit`,
+      };
     }
     let result: DiscordResult;
     try {
@@ -72,11 +101,11 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
         signal: AbortSignal.timeout(timeoutMs),
       });
       const body = await response.text();
-      result = classifyDiscordAnswer(
-        { status: response.status, headers: response.headers, body },
-        options.now(),
-      );
+      const answer = { status: response.status, headers: response.headers, body };
+      slot.settle(discordRateAnswer(answer, options.now()));
+      result = classifyDiscordAnswer(answer, options.now());
     } catch (err) {
+      slot.settle(null);
       const e = err as Error & { cause?: { code?: string } };
       const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
       const detail = timedOut
@@ -106,7 +135,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
 
     async send(incident, event) {
       const message = render(incident);
-      if (event === "opened") return call("POST", webhook.executeUrl, message);
+      if (event === "opened") return call("POST", webhook.executeUrl, message, rank(incident));
       const { opened, id } = postedId(incident);
       if (opened && (opened.state === "pending" || opened.state === "sending")) {
         // Edit the alert rather than post a second message: wait until it exists.
@@ -118,7 +147,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
         };
       }
       if (id) {
-        const edited = await call("PATCH", webhook.messageUrl(id), message);
+        const edited = await call("PATCH", webhook.messageUrl(id), message, rank(incident));
         if (edited.ok) return { ok: true, remoteRef: id };
         if (edited.discordCode !== DISCORD_ERROR_CODES.unknownMessage) return edited;
         log.warn(
@@ -126,13 +155,22 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
           "the alert was deleted from Discord; posting the resolution as a new message",
         );
       }
-      return call("POST", webhook.executeUrl, message);
+      return call("POST", webhook.executeUrl, message, rank(incident));
     },
+
+    // A digest folds what is not critical: it waits its turn as a medium incident would.
+    sendDigest: (summary) =>
+      call(
+        "POST",
+        webhook.executeUrl,
+        buildDigestMessage(summary, { username: options.username, incidentsUrl: options.incidentsUrl }),
+        SEVERITY_ORDER.indexOf("medium"),
+      ),
 
     async update(incident) {
       const { id } = postedId(incident);
       if (!id) return { ok: true, remoteRef: null };
-      const edited = await call("PATCH", webhook.messageUrl(id), render(incident));
+      const edited = await call("PATCH", webhook.messageUrl(id), render(incident), rank(incident));
       if (edited.ok || edited.discordCode === DISCORD_ERROR_CODES.unknownMessage)
         return { ok: true, remoteRef: id };
       return edited;

@@ -77,17 +77,17 @@ const SQL = {
     WHERE fingerprint = $1 AND status = 'open' AND acknowledged_at IS NOT NULL AND id <> $2
     ORDER BY acknowledged_at, id LIMIT 1`,
   /**
-   * One statement: of the quiet incidents (no occurrence of their fingerprint since $1), resolve at $2 those
+   * One statement: of the quiet incidents (no occurrence of their fingerprint after $1), resolve at $2 those
    * still open when their row lock is granted (SKIP LOCKED: a replica sweeping at once takes others), and
    * queue a resolution for each that alerted someone. A concurrent bump re-checks last_seen on the new row.
    */
   resolveQuiet: `WITH quiet AS (
-      SELECT i.id FROM incidents i WHERE i.status = 'open' AND i.last_seen < $1
-      AND NOT EXISTS (SELECT 1 FROM incidents j WHERE j.fingerprint = i.fingerprint AND j.last_seen >= $1)
+      SELECT i.id FROM incidents i WHERE i.status = 'open' AND i.source = 'file' AND i.last_seen <= $1
+      AND NOT EXISTS (SELECT 1 FROM incidents j WHERE j.fingerprint = i.fingerprint AND j.last_seen > $1)
       ORDER BY i.last_seen, i.id LIMIT $3 FOR UPDATE SKIP LOCKED),
     done AS (
       UPDATE incidents i SET status = 'resolved', resolved_at = $2, resolved_by = NULL, resolution_note = NULL
-      FROM quiet WHERE i.id = quiet.id AND i.status = 'open' AND i.last_seen < $1
+      FROM quiet WHERE i.id = quiet.id AND i.status = 'open' AND i.last_seen <= $1
       RETURNING i.id, i.suppressed, i.last_seen),
     queued AS (
       INSERT INTO jobs (incident_id, kind, attempts, run_at, created_at)

@@ -64,10 +64,10 @@ export function bindIncidentActions(db: Database.Database) {
        WHERE fingerprint = ? AND status = 'open' AND acknowledged_at IS NOT NULL AND id <> ?
        ORDER BY acknowledged_at, id LIMIT 1`,
     ),
-    // No occurrence of the fingerprint since @since, in this incident or any other of its windows.
+    // No occurrence of the fingerprint after @since, in this incident or any other of its windows.
     quiet: db.prepare<[{ since: number; limit: number }], { id: number; suppressed: string | null }>(
-      `SELECT i.id, i.suppressed FROM incidents i WHERE i.status = 'open' AND i.last_seen < @since
-       AND NOT EXISTS (SELECT 1 FROM incidents j WHERE j.fingerprint = i.fingerprint AND j.last_seen >= @since)
+      `SELECT i.id, i.suppressed FROM incidents i WHERE i.status = 'open' AND i.source = 'file' AND i.last_seen <= @since
+       AND NOT EXISTS (SELECT 1 FROM incidents j WHERE j.fingerprint = i.fingerprint AND j.last_seen > @since)
        ORDER BY i.last_seen, i.id LIMIT @limit`,
     ),
   };

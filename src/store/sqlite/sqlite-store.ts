@@ -13,6 +13,12 @@ import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { DeliveryPatch, FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
 import { commitThenFlush } from "./durable-group.js";
+import {
+  createGroupCommit as createTurnGroup,
+  type GroupCommit,
+  type Grouped,
+  grouped as throughGroup,
+} from "./group-commit.js";
 import { bindIncidentActions } from "./incident-actions.js";
 import { bindIngestOperations } from "./ingest.js";
 import { bindListIncidents } from "./list-incidents.js";
@@ -53,6 +59,8 @@ export interface SqliteStoreOptions {
    * @see https://www.sqlite.org/pragma.html#pragma_synchronous
    */
   synchronous?: SqliteSynchronous;
+  /** Commit the operations of one event-loop turn together (default true; false: one commit each, as before). */
+  groupCommit?: boolean;
 }
 
 /** The ingest durability levels offered (config `store.sqliteSynchronous`). */
@@ -171,18 +179,28 @@ function bindOperations(db: Database.Database) {
   };
 }
 
+type Ops = ReturnType<typeof bindOperations>;
+
 /** Create the SQLite store; nothing touches the disk until `init()`. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   let db: Database.Database | null = null;
-  let ops: ReturnType<typeof bindOperations> | null = null;
+  let ops: Grouped<Ops> | null = null;
+  let group: GroupCommit | null = null;
+  let raw: Ops | null = null;
   const open = () => {
+    if (!raw) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
+    return raw;
+  };
+  // The operations through the per-turn group: every forwarded call answers once its turn's COMMIT is done.
+  const opsNow = () => {
     if (!ops) throw new Error(`sqlite store ${options.path} is not open: call init() first`);
     return ops;
   };
-  const use = (): Sync<Forwarded> => open();
+  // Compile-time only: the synchronous operations answer every forwarded Store method.
+  void ((o: Ops): Sync<Forwarded> => o);
   // Each call finds the operations of the database open at that moment.
   const forwarded = Object.fromEntries(
-    FORWARDED.flat().map((name) => [name, async (...args: unknown[]) => (use()[name] as Call)(...args)]),
+    FORWARDED.flat().map((name) => [name, async (...args: unknown[]) => (opsNow()[name] as Call)(...args)]),
   ) as unknown as Pick<Store, Forwarded>;
   const synchronous = options.synchronous ?? "FULL";
   if (!SQLITE_SYNCHRONOUS.includes(synchronous))
@@ -206,10 +224,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         db = openConnection(options);
       }
       migrate(db, Date.now());
-      ops ??= bindOperations(db);
+      raw ??= bindOperations(db);
+      // Every operation answers once its turn's transaction committed (group-commit.ts).
+      if (options.groupCommit !== false) group ??= createTurnGroup(db);
+      ops ??= group ? throughGroup(raw, group) : (raw as unknown as Grouped<Ops>);
     },
     async close() {
+      group?.flush();
+      group = null;
       ops = null;
+      raw = null;
       db?.close();
       db = null;
     },

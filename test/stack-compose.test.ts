@@ -125,7 +125,7 @@ const MINIMUM_PINS: Record<string, string> = {
   loki: "grafana/loki:3.7.8",
   alloy: "grafana/alloy:v1.21.0",
   promtail: "grafana/promtail:3.6.11",
-  alertmanager: "prom/alertmanager:v0.34.1",
+  alertmanager: "prom/alertmanager:v0.35.1",
   prometheus: "prom/prometheus:v3.13.3",
   grafana: "grafana/grafana:13.1.6",
   postgres: "postgres:17.11-bookworm",

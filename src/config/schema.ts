@@ -160,7 +160,6 @@ export const configSchema = z
     budget: budgetLimits(config.diagnosis),
   }));
 
-/** The resolved configuration. */
 export type Config = z.infer<typeof configSchema>;
 /** The configuration as written in YAML, before defaults. */
 export type ConfigInput = z.input<typeof configSchema>;

@@ -49,7 +49,6 @@ export function resolveContextSettings(config: ContextConfigSource): ContextSett
   };
 }
 
-/** Dependencies of the default gatherer. */
 export interface DefaultGathererDeps {
   config: ContextConfigSource;
   log: Logger;

@@ -3,11 +3,12 @@
  * Entry point: parses argv and calls the commands; nothing else lives here. Each command's module is
  * imported only when that command runs: a cron `scan` must not pay for hono, the Anthropic SDK or eval.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
+import { filterFlag, positiveInt, ratio } from "./cli-args.js";
 import type { startServe } from "./commands/serve.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { describeFatal, EXIT } from "./fatal.js";
-import { filterInputShape, toIncidentFilter } from "./http/incident-filter-input.js";
+import { toIncidentFilter } from "./http/incident-filter-input.js";
 import { chooseLogFormat, createLogger, logFormatFlag } from "./log.js";
 import { packageVersion } from "./version.js";
 
@@ -36,31 +37,6 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw err;
 });
-
-/** Commander parser for a whole number from 1 to 500. */
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500)
-    throw new InvalidArgumentError("expected a whole number from 1 to 500");
-  return n;
-}
-
-/** Commander parser for a ratio from 0 to 1. */
-function ratio(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError("expected a number from 0 to 1, e.g. 0.7");
-  return n;
-}
-
-/** Commander parser for one filter flag of `incidents`, checked by the same schema as the API's query. */
-function filterFlag<K extends keyof typeof filterInputShape>(key: K) {
-  return (value: string) => {
-    const parsed = filterInputShape[key].safeParse(value);
-    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "invalid value");
-    return parsed.data;
-  };
-}
 
 const program = new Command("ai-monitor")
   .description("Turns a Rust server's tracing ERROR logs into diagnosed, deduplicated incidents.")

@@ -13,7 +13,6 @@ export type Logger = pino.Logger;
 /** How log lines are written. */
 export type LogFormat = "json" | "pretty";
 
-/** Options of the process logger. */
 export interface LoggerOptions {
   level?: string;
   format?: LogFormat;

@@ -135,7 +135,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     );
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
-  if (config.sinks.discord.webhookUrl || config.sinks.github.token) {
+  if (config.discord.webhookUrl || config.sinks.github.token) {
     const { createSinksFromConfig } = await import("./sinks/routing.js");
     sinks.push(...createSinksFromConfig(config, { log, now, print: (text) => options.out.write(text) }));
   }

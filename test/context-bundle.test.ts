@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parser } from "@grafana/lezer-logql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { previewIncident } from "../src/commands/context.js";
+import { configSchema } from "../src/config/schema.js";
 import { itemTokens } from "../src/context/budget.js";
 import type { GatheredBundle } from "../src/context/context.js";
 import { type ContextConfigSource, createDefaultContextGatherer } from "../src/context/create-gatherer.js";
@@ -46,15 +47,13 @@ function seedIncident(): Incident {
   return previewIncident(eventToSignal(parsed.event), Date.parse("2026-11-26T09:15:00Z"));
 }
 
-function config(
-  patch: Partial<ContextConfigSource> & { loki?: Record<string, unknown> },
-): ContextConfigSource {
-  return {
+function config(patch: Record<string, unknown>): ContextConfigSource {
+  return configSchema.parse({
     loki: { url: null },
     repoPath: null,
     watch: { paths: [], maxLineBytes: 1024 * 1024 },
     ...patch,
-  } as ContextConfigSource;
+  });
 }
 
 const item = (bundle: GatheredBundle, id: string) => bundle.items.find((i) => i.id === id);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { previewIncident } from "../src/commands/context.js";
+import { configSchema } from "../src/config/schema.js";
 import { type ContextConfigSource, createDefaultContextGatherer } from "../src/context/create-gatherer.js";
 import { loadCatalog } from "../src/diagnose/catalog.js";
 import { eventToSignal, parseTracingLine } from "../src/ingest/tracing-json.js";
@@ -29,16 +30,13 @@ function seedSignal() {
   return eventToSignal(parsed.event);
 }
 
-function config(
-  loki: Record<string, unknown>,
-  extra: Partial<ContextConfigSource> = {},
-): ContextConfigSource {
-  return {
-    loki: loki as { url: string },
+function config(loki: Record<string, unknown>, extra: Record<string, unknown> = {}): ContextConfigSource {
+  return configSchema.parse({
+    loki,
     repoPath: null,
     watch: { paths: [], maxLineBytes: 1024 * 1024 },
     ...extra,
-  };
+  });
 }
 
 /** A port that was free a moment ago: connections to it are refused. */
@@ -95,7 +93,7 @@ describe("context when Loki is unwell", () => {
   it("the whole stage is bounded by context.timeout even when Loki's own timeout is longer", async () => {
     fake = await startFakeLoki({ mode: { kind: "hang" } });
     const gatherer = createDefaultContextGatherer({
-      config: { ...config({ url: fake.url, timeout: "1h" }), context: { timeout: "300ms" } },
+      config: config({ url: fake.url, timeout: "1h" }, { context: { timeout: "300ms" } }),
       log: silentLogger(),
     });
     const bundle = await gatherer.gather(previewIncident(seedSignal(), Date.now()));
@@ -127,7 +125,7 @@ describe("context when Loki is unwell", () => {
     const log = silentLogger();
     const now = () => Date.parse("2026-11-26T09:15:00Z");
     const context = createDefaultContextGatherer({
-      config: { ...config({ url: fake.url, timeout: "5s" }), context: { timeout: "250ms" } },
+      config: config({ url: fake.url, timeout: "5s" }, { context: { timeout: "250ms" } }),
       log,
     });
     const { worker, intake } = wirePipeline(

@@ -75,7 +75,6 @@ function logOutcome(log: Logger, incident: Incident, outcome: AttemptOutcome) {
   else log.warn({ ...base, reason: outcome.reason }, "autofix: no PR");
 }
 
-/** Create the autofix sink. */
 export function createAutofixSink(options: AutofixSinkOptions): Sink {
   const log = options.log.child({ sink: AUTOFIX_SINK });
   const exclusive = createMutex();

@@ -46,7 +46,6 @@ export interface AutofixWiring {
   github: AutofixGithub | null;
 }
 
-/** Build the autofix sink the configuration asks for. */
 export function createAutofixSinkFromConfig(config: AutofixConfig, deps: AutofixWiringDeps): AutofixWiring {
   const off = (reason: string): AutofixWiring => ({ sink: null, reason, github: null });
   if (!config.autofix) return off("autofix is off (AI_MONITOR_AUTOFIX=on or autofix: true turns it on)");

@@ -19,14 +19,12 @@ export class GitError extends Error {
 /** Runs git with arguments in a directory; returns stdout (trimmed at the end). */
 export type Git = (cwd: string, args: readonly string[], options?: GitCallOptions) => Promise<string>;
 
-/** Options of one call. */
 export interface GitCallOptions {
   timeoutMs?: number;
   /** Return stdout byte for byte (file contents); otherwise trailing whitespace is trimmed. */
   raw?: boolean;
 }
 
-/** Settings of the git runner. */
 export interface GitOptions {
   /** Default timeout of one command (network commands pass their own). */
   timeoutMs?: number;
@@ -36,7 +34,6 @@ export interface GitOptions {
   env?: Record<string, string>;
 }
 
-/** Create the git runner. */
 export function createGit(options: GitOptions = {}): Git {
   const identity: Record<string, string> = options.author
     ? {

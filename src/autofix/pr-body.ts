@@ -54,7 +54,6 @@ export function commitMessage(incident: Incident, ruleDetail: string): string {
   return `${subject}\n\nProposed by ai-monitor for incident ${incident.id} (fingerprint ${incident.fingerprint.slice(0, 200)}).\nThe tests passed in the worktree; a human reviews and merges.\n`;
 }
 
-/** What the body shows. */
 export interface PrBodyInput {
   incident: Incident;
   /** The policy's description of the change ("literal change in a const/static item (...)"). */

@@ -46,7 +46,6 @@ export function autofixSuccessRate(facts: readonly AutofixPrFacts[]): AutofixSuc
   };
 }
 
-/** Settings of the tracker. */
 export interface PrTrackerOptions {
   github: AutofixGithub;
   log: Logger;
@@ -58,7 +57,6 @@ export interface PrTrackerOptions {
   onFacts?: (facts: AutofixPrFacts[], success: AutofixSuccess) => Promise<void> | void;
 }
 
-/** The running tracker. */
 export interface PrTracker {
   pollOnce(): Promise<AutofixPrFacts[]>;
   start(): void;

@@ -6,7 +6,6 @@
 import { execa } from "execa";
 import { formatDurationMs } from "../config/duration.js";
 
-/** What one test run gave. */
 export interface TestRun {
   passed: boolean;
   exitCode: number | null;
@@ -18,7 +17,6 @@ export interface TestRun {
   summary: string;
 }
 
-/** Settings of one run. */
 export interface TestRunOptions {
   command: string;
   cwd: string;
@@ -66,7 +64,6 @@ export function cargoTotals(output: string): { passed: number; failed: number; i
   );
 }
 
-/** Run the tests once. */
 export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const now = options.now ?? Date.now;
   const [file, ...args] = splitCommand(options.command);

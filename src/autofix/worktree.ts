@@ -68,7 +68,6 @@ export function branchName(errorCode: string | null, atMs: number, incidentId: s
   return `fix/${code}-${stamp}${id ? `-${id}` : ""}`;
 }
 
-/** A created worktree. */
 export interface Worktree {
   dir: string;
   branch: string;

@@ -23,7 +23,6 @@ import type { Logger } from "../log.js";
 /** The scenarios shipped in the repository. */
 export const DEFAULT_SCENARIO_DIR = fileURLToPath(new URL("../../test/fixtures/incidents", import.meta.url));
 
-/** Options of `eval`. */
 export interface EvalOptions {
   dir?: string;
   /** Run only these scenario ids. */

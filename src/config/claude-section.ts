@@ -47,7 +47,6 @@ export const CLAUDE_ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_MONTHLY_BUDGET_USD: "diagnosis.monthlyBudgetUsd",
 };
 
-/** The resolved Claude settings. */
 export interface ClaudeSettings {
   effort: Effort | null;
   timeoutMs: number;

@@ -24,7 +24,6 @@ export const lokiExtraSection = z.object({
     .default('{job="server"}'),
 });
 
-/** The `context:` section. */
 export const contextSection = z
   .object({
     /** The incident never waits longer than this for context. */

@@ -96,6 +96,24 @@ export type DispatchSection = z.output<typeof dispatchSection>;
 /** One routing rule after defaults. */
 export type RouteRule = DispatchSection["routes"]["discord"];
 
+/** Everything the Discord sink is configured with, written under `sinks.discord` and `dispatch`. */
+export interface DiscordSettings {
+  webhookUrl: string | null;
+  username: string;
+  timeoutMs: number;
+  route: RouteRule;
+}
+
+/** Pure: the Discord settings in one block (the YAML keeps the credential under `sinks`). */
+export function discordSettings(webhookUrl: string | null, dispatch: DispatchSection): DiscordSettings {
+  return {
+    webhookUrl,
+    username: dispatch.discord.username,
+    timeoutMs: dispatch.discord.timeout,
+    route: dispatch.routes.discord,
+  };
+}
+
 /** Environment variables of this section (AI_MONITOR_DRY_RUN takes on/off like autofix). */
 export const DISPATCH_ENV_KEYS: Readonly<Record<string, string>> = {
   AI_MONITOR_DRY_RUN: "dispatch.dryRun",

@@ -109,8 +109,8 @@ describe("ai-monitor.example.yaml", () => {
       value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0
         ? Object.entries(value).flatMap(([k, v]) => keys(v, `${prefix}${k}.`))
         : [prefix.slice(0, -1)];
-    // `claude` and `budget` are derived at load from `anthropic` and `diagnosis`: nobody writes them.
-    const { claude: _claude, budget: _budget, ...writable } = configSchema.parse({});
+    // `claude`, `budget` and `discord` are derived at load from the written sections: nobody writes them.
+    const { claude: _claude, budget: _budget, discord: _discord, ...writable } = configSchema.parse({});
     expect(keys(written).sort()).toEqual(keys(writable).sort());
   });
 });

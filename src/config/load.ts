@@ -4,7 +4,6 @@ import { parse } from "yaml";
 import { applyEnv, setPath } from "./env.js";
 import { type Config, configSchema } from "./schema.js";
 
-/** One configuration problem with its path. */
 export interface ConfigProblem {
   path: string;
   message: string;
@@ -23,7 +22,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Where to load from. */
 export interface LoadOptions {
   /** --config; else AI_MONITOR_CONFIG; else ./ai-monitor.yaml when it exists. */
   file?: string | undefined;

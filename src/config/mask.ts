@@ -19,8 +19,8 @@ export function maskUrl(url: string | null): string | null {
 
 /** The configuration as `config check` prints it. */
 export function maskedConfig(config: Config): Record<string, unknown> {
-  // `claude` and `budget` are derived from `anthropic` and `diagnosis`: print the keys people write.
-  const { claude: _claude, budget: _budget, ...written } = config;
+  // `claude`, `budget` and `discord` are derived from the sections people write: print those.
+  const { claude: _claude, budget: _budget, discord: _discord, ...written } = config;
   return {
     ...written,
     store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },

@@ -26,7 +26,6 @@ export const postgresSection = z
   .strict()
   .prefault({});
 
-/** The resolved `store.postgres` section. */
 export type PostgresSection = z.infer<typeof postgresSection>;
 
 /** Pure: the store's option names (durations in ms) for the parsed section. */

@@ -29,7 +29,6 @@ export const regexSource = z.string().superRefine((source, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-/** The `redact:` section. */
 export const redactSection = z
   .object({
     /** Extra regular expressions (JavaScript syntax); every match becomes [REDACTED:custom]. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { autofixSection } from "./autofix-section.js";
 import { budgetLimits, budgetSection, claudeSection, claudeSettings } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
-import { dispatchSection } from "./dispatch-section.js";
+import { discordSettings, dispatchSection } from "./dispatch-section.js";
 import { postgresSection } from "./postgres-section.js";
 import { redactSection } from "./redact-section.js";
 import { duration, nullableDuration } from "./zod-helpers.js";
@@ -163,9 +163,9 @@ export const configSchema = z
     ...config,
     claude: claudeSettings(config.anthropic),
     budget: budgetLimits(config.diagnosis),
+    discord: discordSettings(config.sinks.discord.webhookUrl, config.dispatch),
   }));
 
-/** The resolved configuration. */
 export type Config = z.infer<typeof configSchema>;
 /** The configuration as written in YAML, before defaults. */
 export type ConfigInput = z.input<typeof configSchema>;

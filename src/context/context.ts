@@ -17,7 +17,6 @@ export interface ProviderOutput {
   partial?: string[];
 }
 
-/** One source of context. */
 export interface ContextProvider {
   readonly name: string;
   gather(incident: Incident, signal: AbortSignal): Promise<DraftItem[] | ProviderOutput>;

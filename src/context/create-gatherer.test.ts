@@ -23,14 +23,14 @@ describe("resolveContextSettings", () => {
   });
 
   it("reads the loki.* extras and the context.* keys", () => {
-    const settings = resolveContextSettings({
-      loki: { url: "https://logs.example", tenant: "t1", bearerToken: "tok", timeout: 2000 } as {
-        url: string;
-      },
-      repoPath: null,
-      watch: { paths: [], maxLineBytes: 1024 },
-      context: { budgetTokens: 3000, sourceMap: { server: "codes/server/src" } },
-    });
+    const settings = resolveContextSettings(
+      configSchema.parse({
+        loki: { url: "https://logs.example", tenant: "t1", bearerToken: "tok", timeout: 2000 },
+        repoPath: null,
+        watch: { paths: [], maxLineBytes: 1024 },
+        context: { budgetTokens: 3000, sourceMap: { server: "codes/server/src" } },
+      }),
+    );
     expect(settings.loki).toMatchObject({ tenant: "t1", bearerToken: "tok", timeout: 2000 });
     expect(settings.context).toMatchObject({ budgetTokens: 3000, sourceMap: { server: "codes/server/src" } });
   });

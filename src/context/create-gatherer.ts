@@ -2,12 +2,7 @@
  * Build the context gatherer from the configuration: the error line always; Loki when `loki.url` is set,
  * else the tailed files; the repository when `repoPath` is set, else a `partial` reason saying why not.
  */
-import {
-  type ContextSection,
-  contextSection,
-  type LokiSettings,
-  lokiExtraSection,
-} from "../config/context-section.js";
+import type { ContextSection, LokiSettings } from "../config/context-section.js";
 import type { Logger } from "../log.js";
 import { type BudgetedGatherer, type ContextProvider, createContextGatherer } from "./context.js";
 import { createFileContextProvider } from "./file-context.js";
@@ -19,11 +14,10 @@ import { createRepoProvider } from "./repo-provider.js";
 
 /** The parts of the configuration this stage reads (the resolved `Config` satisfies it). */
 export interface ContextConfigSource {
-  loki: { url: string | null };
+  loki: LokiSettings;
   repoPath: string | null;
   watch: { paths: string[]; maxLineBytes: number };
-  /** The `context:` section; when absent, its defaults apply. */
-  context?: unknown;
+  context: ContextSection;
   /** The deployment's own redaction patterns and field names (config `redact`). */
   redact?: { patterns: string[]; fields: string[] };
 }
@@ -37,19 +31,16 @@ export interface ContextSettings {
   maxLineBytes: number;
 }
 
-/** Apply the section defaults to whatever the configuration holds (idempotent on resolved values). */
 export function resolveContextSettings(config: ContextConfigSource): ContextSettings {
-  const { url, ...lokiExtra } = config.loki as { url: string | null } & Record<string, unknown>;
   return {
-    loki: { url, ...lokiExtraSection.parse(lokiExtra) },
-    context: contextSection.parse(config.context ?? {}),
+    loki: config.loki,
+    context: config.context,
     repoPath: config.repoPath,
     watchPaths: config.watch.paths,
     maxLineBytes: config.watch.maxLineBytes,
   };
 }
 
-/** Dependencies of the default gatherer. */
 export interface DefaultGathererDeps {
   config: ContextConfigSource;
   log: Logger;

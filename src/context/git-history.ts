@@ -3,7 +3,6 @@
  * with hash, author, date, subject and files changed. Read-only; never takes the index lock.
  */
 
-/** One commit. */
 export interface Commit {
   hash: string;
   author: string;

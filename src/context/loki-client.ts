@@ -56,7 +56,6 @@ export class LokiError extends Error {
   }
 }
 
-/** Connection settings. */
 export interface LokiClientOptions {
   url: string;
   tenant?: string | null;
@@ -67,7 +66,6 @@ export interface LokiClientOptions {
   fetch?: typeof fetch;
 }
 
-/** The client. */
 export interface LokiClient {
   /** Lines matching a log query, oldest first, across all streams of the answer. */
   queryRange(params: QueryRangeParams, signal?: AbortSignal): Promise<LokiEntry[]>;

@@ -7,7 +7,6 @@ import { occurrencesItem, requestTrailItem } from "./log-items.js";
 import { boundLimit, occurrencesQuery, occurrencesRange, requestRange, requestTrailQuery } from "./logql.js";
 import type { LokiClient } from "./loki-client.js";
 
-/** What the Loki providers need. */
 export interface LokiProviderDeps {
   client: LokiClient;
   selector: string;

@@ -8,7 +8,6 @@ import { join, posix } from "node:path";
 
 const SKIP_DIRS = new Set(["target", "node_modules", "vendor", "dist", "build"]);
 
-/** Bounds of a walk. */
 export interface WalkOptions {
   match: (name: string) => boolean;
   maxDepth?: number;

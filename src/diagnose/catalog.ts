@@ -20,7 +20,6 @@ const catalogSchema = z.record(
   entrySchema,
 );
 
-/** One catalog entry. */
 export type CatalogEntry = z.infer<typeof entrySchema>;
 /** Code -> entry. */
 export type Catalog = ReadonlyMap<string, CatalogEntry>;

@@ -30,7 +30,6 @@ export const answerSchema = z.object({
     .describe("required when auto_fixable, else null"),
 });
 
-/** A validated answer. */
 export type Answer = z.infer<typeof answerSchema>;
 
 /** What parsing the model's text gave: the answer, or why it is invalid with the raw text kept. */

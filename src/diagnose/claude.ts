@@ -35,7 +35,6 @@ export interface ClaudeCallEvent {
   durationSeconds: number;
 }
 
-/** Dependencies and settings of the Claude diagnoser. */
 export interface ClaudeDiagnoserDeps {
   apiKey: string;
   /** ANTHROPIC_BASE_URL; null for the real API. */

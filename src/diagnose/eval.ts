@@ -57,7 +57,6 @@ export const scenarioSchema = z
   })
   .strict();
 
-/** A loaded scenario. */
 export type Scenario = z.infer<typeof scenarioSchema>;
 
 /** Load every `*.json` scenario of a directory, sorted by file name; throws naming the file on a bad one. */

@@ -101,7 +101,6 @@ export interface Delivery {
   updatedAt: number;
 }
 
-/** Incident status. */
 export type IncidentStatus = "open" | "resolved";
 
 /** One fingerprint inside its window. */

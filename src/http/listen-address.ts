@@ -1,6 +1,5 @@
 /** Pure: split a HOST:PORT listen address (IPv6 in brackets) and tell whether it is loopback-only. */
 
-/** A parsed listen address. */
 export interface ListenAddress {
   host: string;
   port: number;

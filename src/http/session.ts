@@ -8,7 +8,6 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { bearerMatches } from "./auth.js";
 
-/** Name of the session cookie. */
 export const SESSION_COOKIE = "ai_monitor_session";
 /** A session lasts one on-call shift. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;

@@ -73,7 +73,6 @@ export const alertmanagerPayloadSchema = z.object({
   alerts: z.array(alertSchema).min(1),
 });
 
-/** A validated Alertmanager alert. */
 export type AlertmanagerAlert = z.infer<typeof alertSchema>;
 /** A validated Alertmanager webhook body. */
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;

@@ -89,7 +89,6 @@ export interface ChunkSource {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
 }
 
-/** Options of createFileReader. */
 export interface FileReaderOptions {
   fh: ChunkSource;
   offset: number;

@@ -26,7 +26,6 @@ import { createWatchLoop } from "./watch-loop.js";
 
 export type { OnBatch, TailBatch } from "./tailed-file.js";
 
-/** Options of createFileTailer. */
 export interface FileTailerOptions {
   patterns: readonly string[];
   /**
@@ -47,7 +46,6 @@ export interface FileTailerOptions {
   retireAfterMs?: number;
 }
 
-/** A running tailer. */
 export interface FileTailer {
   /**
    * Position every file found now, then follow them. A file with a stored offset resumes there. One

@@ -46,7 +46,6 @@ export const grafanaPayloadSchema = z.object({
   alerts: z.array(grafanaAlertSchema).min(1),
 });
 
-/** A validated Grafana alert. */
 export type GrafanaAlert = z.infer<typeof grafanaAlertSchema>;
 /** A validated Grafana webhook body. */
 export type GrafanaPayload = z.infer<typeof grafanaPayloadSchema>;

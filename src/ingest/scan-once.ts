@@ -37,7 +37,6 @@ export interface ScanSummary {
   totals: { files: number; lines: number; signals: number; junk: JunkCounts };
 }
 
-/** Options of scanOnce. */
 export interface ScanOnceOptions {
   patterns: readonly string[];
   /** Read for stored offsets; offsets are saved only through onBatch, with their signals. */

@@ -16,7 +16,6 @@ export interface ScanThread {
   close(): Promise<void>;
 }
 
-/** Options of startScanThread. */
 export interface ScanThreadOptions {
   levels: readonly Level[];
   maxLineBytes: number;

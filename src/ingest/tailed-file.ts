@@ -55,7 +55,6 @@ export interface OpenFile {
 /** Where reading of a file starts, and why. */
 export type StartReason = ResumeReason | "end" | "beginning";
 
-/** Options of openFile. */
 export interface OpenFileOptions {
   store: Pick<Store, "getOffset">;
   buffer: ReadBuffer;

@@ -53,7 +53,6 @@ export interface RenamedFrom {
   fromOffset: number;
 }
 
-/** Options of adoptRenamedFiles. */
 export interface AdoptRenamedOptions {
   patterns: readonly string[];
   /** Paths followed or known unreadable: never candidates. */

@@ -12,7 +12,6 @@ import type { Logger } from "../log.js";
  */
 export type Pass = (full: boolean) => Promise<boolean>;
 
-/** Options of createWatchLoop. */
 export interface WatchLoopOptions {
   pass: Pass;
   pollIntervalMs: number;

@@ -1,6 +1,5 @@
 /** The one backoff policy for every sink: exponential with full jitter, honouring the provider's Retry-After. */
 
-/** Backoff settings. */
 export interface BackoffOptions {
   baseMs: number;
   maxMs: number;

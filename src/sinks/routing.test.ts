@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeDiagnosis, makeIncident } from "../../test/helpers/dispatch-incident.js";
-import { dispatchSection } from "../config/dispatch-section.js";
+import { type DispatchSection, discordSettings, dispatchSection } from "../config/dispatch-section.js";
 import { silentLogger } from "../log.js";
 import { createSinksFromConfig, routeAccepts, routeSink } from "./routing.js";
 import type { Sink } from "./sink.js";
@@ -70,17 +70,22 @@ describe("createSinksFromConfig", () => {
     },
   };
   const deps = { log: silentLogger(), now: Date.now };
+  const config = (sinks: typeof base, dispatch: DispatchSection) => ({
+    sinks,
+    dispatch,
+    discord: discordSettings(sinks.discord.webhookUrl, dispatch),
+  });
 
   it("creates nothing without credentials, and each sink its credentials allow", () => {
-    expect(createSinksFromConfig({ sinks: base, dispatch: defaults }, deps)).toEqual([]);
+    expect(createSinksFromConfig(config(base, defaults), deps)).toEqual([]);
     const both = createSinksFromConfig(
-      {
-        sinks: {
+      config(
+        {
           discord: { webhookUrl: "https://discord.com/api/webhooks/1/tok_tok_tok" },
           github: { token: "ghp_x", repository: "acme/server", apiUrl: "https://api.github.com" },
         },
-        dispatch: defaults,
-      },
+        defaults,
+      ),
       deps,
     );
     expect(both.map((s) => s.name)).toEqual(["discord", "github"]);
@@ -89,10 +94,10 @@ describe("createSinksFromConfig", () => {
 
   it("leaves GitHub off when only one of token and repository is set, or when disabled", () => {
     const half = { ...base, github: { ...base.github, token: "ghp_x" } };
-    expect(createSinksFromConfig({ sinks: half, dispatch: defaults }, deps)).toEqual([]);
+    expect(createSinksFromConfig(config(half, defaults), deps)).toEqual([]);
     const off = dispatchSection.parse({ routes: { github: { enabled: false } } });
     const full = { ...base, github: { token: "ghp_x", repository: "a/b", apiUrl: "https://api.github.com" } };
-    expect(createSinksFromConfig({ sinks: full, dispatch: off }, deps)).toEqual([]);
+    expect(createSinksFromConfig(config(full, off), deps)).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
  * applied as a wrapper around a sink's `accepts`, and the factory that builds the dispatch sinks from config.
  */
 
-import type { DispatchSection, RouteRule } from "../config/dispatch-section.js";
+import type { DiscordSettings, DispatchSection, RouteRule } from "../config/dispatch-section.js";
 import type { Config } from "../config/schema.js";
 import { incidentPageUrl } from "../domain/incident-page.js";
 import type { Incident } from "../domain/types.js";
@@ -35,7 +35,8 @@ export function routeSink<S extends Sink>(sink: S, rule: RouteRule): S {
 
 /** The parts of the configuration dispatch reads (`dispatch` is the new section; `loki.selector` optional). */
 export interface DispatchConfig {
-  sinks: Pick<Config["sinks"], "discord" | "github">;
+  sinks: Pick<Config["sinks"], "github">;
+  discord: DiscordSettings;
   dispatch: DispatchSection;
   loki?: { selector?: string | null };
   /** Where people open ai-monitor's page: alerts link to each incident there. */
@@ -54,7 +55,8 @@ export interface DispatchDeps {
 /** Build the routed Discord and GitHub sinks the configuration enables (none without credentials). */
 export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps): Sink[] {
   const { dispatch } = config;
-  const { discord, github } = config.sinks;
+  const { discord } = config;
+  const { github } = config.sinks;
   const grafana = dispatch.grafana.url
     ? {
         url: dispatch.grafana.url,
@@ -75,16 +77,16 @@ export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps
   };
   const sinks: Sink[] = [];
 
-  if (discord.webhookUrl && dispatch.routes.discord.enabled) {
+  if (discord.webhookUrl && discord.route.enabled) {
     const sink = createDiscordSink({
       ...common,
       webhookUrl: discord.webhookUrl,
-      timeoutMs: dispatch.discord.timeout,
-      username: dispatch.discord.username,
+      timeoutMs: discord.timeoutMs,
+      username: discord.username,
     });
     const settings = { threshold: dispatch.digest.threshold, windowMs: dispatch.digest.window };
     const paced = settings.threshold > 0 ? withDigest(sink, settings, deps) : sink;
-    sinks.push(routeSink(paced, dispatch.routes.discord));
+    sinks.push(routeSink(paced, discord.route));
   }
   if (github.token && github.repository && dispatch.routes.github.enabled) {
     const sink = createGithubSink({

@@ -12,10 +12,8 @@ import type { Logger } from "../../log.js";
 
 const GithubOctokit = Octokit.plugin(throttling, retry);
 
-/** The client type. */
 export type GithubClient = InstanceType<typeof GithubOctokit>;
 
-/** Settings of the client. */
 export interface GithubClientOptions {
   token: string;
   /** REST base URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */

@@ -58,7 +58,6 @@ const openedRef = (incident: Incident) =>
   incident.deliveries.find((d) => d.sink === deliveryKey("github", "opened") && d.state === "sent")
     ?.remoteRef;
 
-/** Create the GitHub issue sink. */
 export function createGithubSink(options: GithubSinkOptions): Sink {
   const [owner, repo] = options.repository.split("/") as [string, string];
   if (!owner || !repo)

@@ -48,7 +48,6 @@ export function reactionVerdicts(
   return [...latest.values()];
 }
 
-/** Settings of the poller. */
 export interface ReactionPollerOptions {
   client: GithubClient;
   /** owner/name */
@@ -62,7 +61,6 @@ export interface ReactionPollerOptions {
   lookbackMs?: number;
 }
 
-/** The running poller. */
 export interface ReactionPoller {
   /** Read reactions once; resolves with the verdicts stored. */
   pollOnce(): Promise<DiagnosisFeedback[]>;

@@ -65,7 +65,6 @@ export interface SqliteStoreOptions {
 
 /** The ingest durability levels offered (config `store.sqliteSynchronous`). */
 export const SQLITE_SYNCHRONOUS = ["FULL", "NORMAL"] as const;
-/** One of SQLITE_SYNCHRONOUS. */
 export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
 // better-sqlite3 blocks the event loop while it commits: wait one turn, so requests already read from their

@@ -29,7 +29,7 @@ export interface DeliverOutcome {
 
 /**
  * Deliver `event` for the incident to every accepting sink; `giveUp` marks retryable failures permanent.
- * `skip` filters sinks out of this delivery (acknowledged recurrences, digested storms: see worker.ts).
+ * `skip` filters sinks out of this delivery (acknowledged recurrences, resolutions: see job-stages.ts).
  */
 export async function runDeliverStep(
   deps: DeliverStepDeps,
@@ -41,9 +41,9 @@ export async function runDeliverStep(
   const sinks = deps.sinks.filter((sink) => !skip(sink) && sink.accepts(incident, event));
   const keys = sinks.map((sink) => deliveryKey(sink.name, event));
   await deps.store.ensureDeliveries(incident.id, keys, deps.now());
-  const records = new Map(
-    (await deps.store.getIncident(incident.id))?.deliveries.map((d) => [d.sink, d]) ?? [],
-  );
+  // No re-read: the job loaded the incident under its lease just now, and the records ensureDeliveries adds
+  // are "pending", which this pass treats exactly as a record not seen yet (send it).
+  const records = new Map(incident.deliveries.map((d) => [d.sink, d]));
   const outcome: DeliverOutcome = { pending: [], retryAfterMs: undefined };
   const firstDelivery = ![...records.values()].some((d) => d.state === "sent");
   let newLinks = 0;

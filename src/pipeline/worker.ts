@@ -1,18 +1,14 @@
 /**
- * The worker: leases durable jobs and runs their steps (diagnose once, then deliver through the outbox; an
- * "update" job edits messages already delivered).
+ * The worker: leases durable jobs and runs each through its stages (job-stages.ts: load, ordering gate,
+ * diagnose, deliver, schedule). This file is the machinery around them: the poll loop, leases and heartbeats.
  * A lease is heartbeated while a job runs; if the process dies, the lease expires (or is released at the next
  * start on the same host) and the job runs again, skipping the steps already recorded as done.
  */
 import { hostname } from "node:os";
-import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
 import { backoffMs } from "../sinks/retry.js";
-import { deliveryKey, type Sink } from "../sinks/sink.js";
-import type { IncidentActions, Job, JobQueue } from "../store/store.js";
-import { type DeliverStepDeps, runDeliverStep, runUpdateStep } from "./deliver-step.js";
-import { type DiagnoseStepDeps, runDiagnoseStep } from "./diagnose-step.js";
+import type { Job, JobQueue } from "../store/store.js";
+import { type JobStagesDeps, runJobStages } from "./job-stages.js";
 
 /** Worker settings. */
 export interface WorkerOptions {
@@ -55,44 +51,8 @@ export async function releaseDeadLocalOwners(store: JobQueue, log: Logger): Prom
   }
 }
 
-/** Pure: whether the incident's first announcement is still under way (not diagnosed, or deliveries pending). */
-export function announcing(incident: Incident): boolean {
-  if (incident.suppressed !== null) return false;
-  if (incident.diagnosis === null) return true;
-  return incident.deliveries.some(
-    (d) => !d.sink.includes(":") && (d.state === "pending" || d.state === "sending"),
-  );
-}
-
-/**
- * Which sinks a job leaves out: a new incident of a fingerprint whose earlier incident someone acknowledged
- * (and that has not resolved) is a repeat they know about, so it pages no one; console and JSONL still record it.
- * A resolution reaches a sink that notifies people only where the opening was announced (not one left out,
- * or folded into a digest).
- */
-async function quietSinks(
-  store: Pick<IncidentActions, "openAcknowledgement">,
-  incident: Incident,
-  job: Job,
-  log: Logger,
-) {
-  if (job.kind === "resolved") {
-    const announced = new Set(incident.deliveries.map((d) => d.sink));
-    return (sink: Sink) => sink.notifiesPeople === true && !announced.has(deliveryKey(sink.name, "opened"));
-  }
-  if (job.kind !== "incident") return () => false;
-  const ack = await store.openAcknowledgement(incident.fingerprint, incident.id);
-  if (!ack) return () => false;
-  log.info(
-    { acknowledged: ack.incidentId, by: ack.by },
-    "recurrence of an acknowledged incident: not paging",
-  );
-  return (sink: Sink) => sink.notifiesPeople === true;
-}
-
-/** The steps' dependencies, plus the acknowledgement look-up that keeps a recurrence from paging. */
-export type WorkerDeps = DiagnoseStepDeps &
-  DeliverStepDeps & { store: Pick<IncidentActions, "openAcknowledgement">; log: Logger; metrics: Metrics };
+/** The job stages' dependencies (job-stages.ts). */
+export type WorkerDeps = JobStagesDeps;
 
 /** Create the worker over the step dependencies. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
@@ -122,37 +82,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       return lost;
     };
     try {
-      let incident = await store.getIncident(job.incidentId);
-      if (!incident) return await store.completeJob(job.id, options.owner);
-      // A resolution claimed beside its incident's first announcement waits for it, so no sink says
-      // "resolved" before it said "opened" (bounded: after maxAttempts it goes out anyway).
-      if (job.kind === "resolved" && job.attempts < options.maxAttempts && announcing(incident)) {
-        return await store.retryJob(job.id, options.owner, now() + 1000, "waiting for the opened deliveries");
-      }
-      // Reopened by a repeat since this resolution was queued: announcing it now would be false.
-      if (job.kind === "resolved" && incident.status !== "resolved")
-        return await store.completeJob(job.id, options.owner);
-      const child = log.child({ incident: incident.id, fingerprint: incident.fingerprint, job: job.id });
-      const event = job.kind === "resolved" ? "resolved" : "opened";
-      if (job.kind === "incident" && !incident.diagnosis) {
-        await runDiagnoseStep({ ...deps, log: child }, incident);
-        // Re-read: the diagnosis sets severity and cost, and sinks must show the stored truth.
-        incident = (await store.getIncident(job.incidentId)) ?? incident;
-      }
-      if (leaseLost()) return;
-      const giveUp = job.attempts >= options.maxAttempts;
-      const skip = await quietSinks(store, incident, job, child);
-      const outcome =
-        job.kind === "update"
-          ? await runUpdateStep({ ...deps, log: child }, incident, giveUp)
-          : await runDeliverStep({ ...deps, log: child }, incident, event, giveUp, skip);
-      if (outcome.pending.length === 0) return await store.completeJob(job.id, options.owner);
-      const delay = backoffMs(job.attempts, outcome.retryAfterMs);
-      child.info(
-        { pending: outcome.pending, retryInMs: delay, attempt: job.attempts },
-        "delivery will be retried",
-      );
-      await store.retryJob(job.id, options.owner, now() + delay, `pending: ${outcome.pending.join(", ")}`);
+      await runJobStages(deps, job, { owner: options.owner, maxAttempts: options.maxAttempts, leaseLost });
     } catch (err) {
       // Store or programming error: give the job back with backoff; the steps already done stay done. A job
       // that keeps failing this way is dropped after maxAttempts, so it cannot hold the queue's alarms forever.

@@ -5,7 +5,7 @@
 
 import type { DiscordSettings, DispatchSection, RouteRule } from "../config/dispatch-section.js";
 import type { Config } from "../config/schema.js";
-import { incidentPageUrl } from "../domain/incident-page.js";
+import { incidentListUrl, incidentPageUrl } from "../domain/incident-page.js";
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import { withDigest } from "./digest-sink.js";
@@ -83,6 +83,7 @@ export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps
       webhookUrl: discord.webhookUrl,
       timeoutMs: discord.timeoutMs,
       username: discord.username,
+      incidentsUrl: incidentListUrl(config.publicUrl),
     });
     const settings = { threshold: dispatch.digest.threshold, windowMs: dispatch.digest.window };
     const paced = settings.threshold > 0 ? withDigest(sink, settings, deps) : sink;

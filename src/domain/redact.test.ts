@@ -201,3 +201,23 @@ describe("redactFields", () => {
     expect(JSON.stringify(redactFields(deep))).not.toContain("zzz");
   });
 });
+
+describe("findSecrets on a repeated text (a storm's labels)", () => {
+  it("answers the same ranges the second time, and a caller changing them changes nothing", () => {
+    const text = "db error, dsn=postgres://app:s3cr3t-pw@db:5432/main";
+    const first = findSecrets(text);
+    expect(first.length).toBeGreaterThan(0);
+    const copy = first.map((r) => ({ ...r }));
+    for (const r of first) r.start = r.end = 0;
+    expect(findSecrets(text)).toEqual(copy);
+    expect(redactText(text)).not.toContain("s3cr3t-pw");
+    expect(redactText(text)).toBe(redactText(text));
+  });
+
+  it("never remembers the deployment's own patterns", () => {
+    const text = "customer cust-123456 failed";
+    expect(findSecrets(text)).toEqual([]);
+    expect(redactText(text, { patterns: [/cust-[0-9]{6}/g] })).toBe("customer [REDACTED:custom] failed");
+    expect(redactText(text)).toBe(text);
+  });
+});

@@ -92,6 +92,13 @@ export function createMetrics(options: MetricsOptions = {}) {
     registers: [registry],
   });
   for (const source of SOURCES) timestampsReplaced.inc({ source }, 0);
+  // reason: the alert field at fault (the schema's keys) or "alert", so the label set stays bounded.
+  const webhookAlertsRefused = new Counter({
+    name: "ai_monitor_webhook_alerts_refused_total",
+    help: "Webhook alerts refused as invalid (the rest of their notification is stored), by source and field.",
+    labelNames: ["source", "reason"] as const,
+    registers: [registry],
+  });
   const incidents = new Counter({
     name: "ai_monitor_incidents_total",
     help: "Incidents diagnosed, by severity.",
@@ -200,6 +207,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     signals,
     junkLines,
     timestampsReplaced,
+    webhookAlertsRefused,
     incidents,
     detectionSeconds,
     notifySeconds,

@@ -8,11 +8,11 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "../src/config/schema.js";
 import { createApp } from "../src/http/app.js";
-import { silentLogger } from "../src/log.js";
-import { createMetrics } from "../src/metrics.js";
+import { createMetrics, type Metrics } from "../src/metrics.js";
 import { createIntake } from "../src/pipeline/intake.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
@@ -33,6 +33,9 @@ let server: ServerType;
 let baseUrl: string;
 /** Set by a test to make the store fail on ingest. */
 let storeDown = false;
+let metrics: Metrics;
+/** What the app logged, one parsed pino line each. */
+let logged: Array<Record<string, unknown>>;
 
 beforeEach(async () => {
   storeDown = false;
@@ -40,7 +43,9 @@ beforeEach(async () => {
   store = createSqliteStore({ path: path.join(dir, "db.sqlite") });
   await store.init();
   const config = configSchema.parse({ webhook: { token: TOKEN, bodyLimitBytes: BODY_LIMIT_BYTES } });
-  const metrics = createMetrics();
+  metrics = createMetrics();
+  logged = [];
+  const log = pino({ level: "debug" }, { write: (line: string) => logged.push(JSON.parse(line)) });
   const flaky: Store = {
     ...store,
     ingest: (...args) => (storeDown ? Promise.reject(new Error("disk I/O error")) : store.ingest(...args)),
@@ -52,7 +57,7 @@ beforeEach(async () => {
     now: () => NOW,
     wake: () => {},
   });
-  const app = createApp({ intake, store, config, log: silentLogger(), metrics, now: () => NOW });
+  const app = createApp({ intake, store, config, log, metrics, now: () => NOW });
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
@@ -140,8 +145,19 @@ describe("webhook bad input: refused, nothing stored", () => {
       [AM, { ...good, alerts: [{ ...good.alerts[0], startsAt: "yesterday" }] }, ["alerts.0.startsAt"]],
       [
         AM,
-        { ...good, alerts: [good.alerts[0], { ...good.alerts[0], startsAt: 17, labels: null }] },
-        ["alerts.1.labels", "alerts.1.startsAt"],
+        {
+          ...good,
+          alerts: [
+            { ...good.alerts[0], startsAt: 17, labels: null },
+            { ...good.alerts[0], status: "x" },
+          ],
+        },
+        ["alerts.0.labels", "alerts.0.startsAt", "alerts.1.status"],
+      ],
+      [
+        AM,
+        { ...good, version: "3", alerts: [{ ...good.alerts[0], startsAt: "x" }] },
+        ["alerts.0.startsAt", "version"],
       ],
       [GRAFANA, good, ["version"]],
       [AM, [good], [""]],
@@ -225,5 +241,56 @@ describe("webhook good input", () => {
     expect(await res.json()).toEqual({ accepted: 0, duplicates: 0, resolved: 1 });
     const [incident] = await stored();
     expect(incident).toMatchObject({ status: "resolved", resolvedAt: Date.parse("2026-11-26T10:01:26Z") });
+  });
+});
+
+describe("webhook with some bad alerts: the good ones are stored, the bad ones named", () => {
+  const refusedCount = async (source: string, reason: string) =>
+    (await metrics.registry.getSingleMetric("ai_monitor_webhook_alerts_refused_total")?.get())?.values.find(
+      (v) => v.labels.source === source && v.labels.reason === reason,
+    )?.value ?? 0;
+
+  it("Alertmanager: 9 good alerts and one with a bad startsAt store 9 and name alerts.3.startsAt", async () => {
+    const good = fixture("alertmanager/firing-ai003.json");
+    const alerts = Array.from({ length: 10 }, (_, i) => ({
+      ...good.alerts[0],
+      labels: { ...good.alerts[0].labels, target: `svc${i}` },
+      fingerprint: `fp${i}`,
+    }));
+    alerts[3] = { ...alerts[3], startsAt: "not-a-date" };
+    const res = await postJson(AM, { ...good, alerts });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Record<string, unknown>;
+    expect(answer).toMatchObject({ accepted: 9, duplicates: 0, resolved: 0 });
+    expect(answer.refused).toEqual([{ path: "alerts.3.startsAt", message: expect.any(String) }]);
+    const incidents = await stored();
+    expect(incidents).toHaveLength(9);
+    expect(incidents.map((i) => i.target)).not.toContain("svc3");
+    expect(await refusedCount("alertmanager", "startsAt")).toBe(1);
+    const warnings = logged.filter((l) => l.msg === "webhook: alerts refused, the rest stored");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      source: "alertmanager",
+      stored: 9,
+      refused: [{ index: 3, path: "alerts.3.startsAt", message: expect.any(String) }],
+    });
+  });
+
+  it("Grafana: a good alert and one that is not an object store the good one and name alerts.1", async () => {
+    const good = fixture("grafana/firing-ai003.json");
+    const res = await postJson(GRAFANA, { ...good, alerts: [good.alerts[0], "oops"] });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Record<string, unknown>;
+    expect(answer).toMatchObject({ accepted: 1, duplicates: 0, resolved: 0 });
+    expect(answer.refused).toEqual([{ path: "alerts.1", message: expect.any(String) }]);
+    expect(await stored()).toHaveLength(1);
+    expect(await refusedCount("grafana", "alert")).toBe(1);
+  });
+
+  it("every alert bad: 400, nothing stored, each one counted", async () => {
+    const good = fixture("alertmanager/firing-ai003.json");
+    const bad = { ...good.alerts[0], fingerprint: "" };
+    await expectRefused(await postJson(AM, { ...good, alerts: [bad, bad] }), 400);
+    expect(await refusedCount("alertmanager", "fingerprint")).toBe(2);
   });
 });

@@ -3,26 +3,29 @@
  *
  * Webhooks answer 200 `{ accepted, duplicates, resolved }` only once every alert is durable in the store
  * (`accepted`: firing alerts counted into incidents; `duplicates`: alerts of a notification seen before,
- * i.e. a resend or a repeat, ignored; `resolved`: incidents closed). A store failure answers 503 so the
+ * i.e. a resend or a repeat, ignored; `resolved`: incidents closed), plus `refused: [{ path, message }]` when
+ * some alerts were invalid: those are dropped, counted and logged, the rest stored (a 4xx is never retried, so
+ * refusing the whole notification would lose its good alerts). A store failure answers 503 so the
  * sender retries; the idempotency key makes that retry harmless.
  */
 import { type Context, type Handler, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
 import type { Config } from "../config/schema.js";
 import {
   type AlertLabelNames,
-  alertmanagerPayloadSchema,
+  alertmanagerEnvelopeSchema,
+  alertSchema,
   mapAlertmanager,
   type WebhookBatch,
 } from "../ingest/alertmanager.js";
-import { grafanaPayloadSchema, mapGrafana } from "../ingest/grafana.js";
+import { grafanaAlertSchema, grafanaEnvelopeSchema, mapGrafana } from "../ingest/grafana.js";
+import { type NotificationParse, parseNotification } from "../ingest/notification-parse.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Intake } from "../pipeline/intake.js";
 import type { Store } from "../store/store.js";
 import { bearerAuth } from "./auth.js";
-import { createErrorHandler, notFound, problem, zodIssues } from "./errors.js";
+import { createErrorHandler, notFound, problem } from "./errors.js";
 import { feedbackRoutes } from "./feedback-routes.js";
 import { incidentActionRoutes } from "./incident-action-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
@@ -83,14 +86,24 @@ export function createApp(deps: AppDeps): Hono {
     auth,
     requireJson,
     limit,
-    webhook(deps, "alertmanager", alertmanagerPayloadSchema, (p, at) => mapAlertmanager(p, names, at)),
+    webhook(
+      deps,
+      "alertmanager",
+      (body) => parseNotification(alertmanagerEnvelopeSchema, alertSchema, body),
+      (p, at) => mapAlertmanager(p, names, at),
+    ),
   );
   app.post(
     "/webhook/grafana",
     auth,
     requireJson,
     limit,
-    webhook(deps, "grafana", grafanaPayloadSchema, (p, at) => mapGrafana(p, names, at)),
+    webhook(
+      deps,
+      "grafana",
+      (body) => parseNotification(grafanaEnvelopeSchema, grafanaAlertSchema, body),
+      (p, at) => mapGrafana(p, names, at),
+    ),
   );
   zeroRouteSeries(metrics, app.routes);
   return app;
@@ -113,23 +126,28 @@ async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok
   }
 }
 
-function webhook<T>(
+function webhook<T extends { alerts: unknown[] }>(
   deps: AppDeps,
   source: "alertmanager" | "grafana",
-  schema: z.ZodType<T>,
+  parse: (body: unknown) => NotificationParse<T>,
   map: (payload: T, nowMs: number) => WebhookBatch,
 ): Handler {
-  const { intake, log, now } = deps;
+  const { intake, log, now, metrics } = deps;
   return async (c) => {
     const body = await readJson(c);
     if (!body.ok) return problem(c, 400, "invalid JSON");
-    const parsed = schema.safeParse(body.value);
-    if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
-      log.warn({ source, issues: issues.slice(0, 10) }, "webhook payload rejected");
+    const parsed = parse(body.value);
+    for (const r of parsed.refused) metrics.webhookAlertsRefused.inc({ source, reason: r.reason });
+    if (!parsed.ok) {
+      const { issues } = parsed;
+      log.warn(
+        { source, issues: issues.slice(0, 10), issueCount: issues.length },
+        "webhook payload rejected",
+      );
       return problem(c, 400, "invalid payload", { issues });
     }
-    const batch = map(parsed.data, now());
+    const refused = parsed.refused.flatMap((r) => r.issues);
+    const batch = map(parsed.payload, now());
     try {
       const outcomes = await intake.ingest(batch.signals);
       let resolved = 0;
@@ -138,7 +156,20 @@ function webhook<T>(
       }
       const duplicates = outcomes.filter((o) => o.kind === "resent").length;
       log.debug({ source, alerts: batch.signals.length, duplicates, resolved }, "webhook stored");
-      return c.json({ accepted: outcomes.length - duplicates, duplicates, resolved }, 200);
+      const answer = { accepted: outcomes.length - duplicates, duplicates, resolved };
+      if (refused.length === 0) return c.json(answer, 200);
+      // Once per request, after the store: the sender sees 2xx, so this log and the metric are all that tell.
+      const named = parsed.refused.flatMap((r) => r.issues.map((i) => ({ index: r.index, ...i })));
+      log.warn(
+        {
+          source,
+          stored: parsed.payload.alerts.length,
+          refused: named.slice(0, 20),
+          refusedAlerts: parsed.refused.length,
+        },
+        "webhook: alerts refused, the rest stored",
+      );
+      return c.json({ ...answer, refused }, 200);
     } catch (err) {
       // Nothing was acknowledged: Alertmanager retries on 5xx, and the dedup key absorbs a partial success.
       log.error({ err, source }, "webhook: store failed, answering 503 so the sender retries");

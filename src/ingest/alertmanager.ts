@@ -66,10 +66,11 @@ export const notificationFields = {
   truncatedAlerts: z.number().int().min(0).default(0),
 };
 
+/** Alertmanager webhook body without its alerts, validated whole (each alert is validated on its own). */
+export const alertmanagerEnvelopeSchema = z.object({ ...notificationFields, version: z.literal("4") });
+
 /** Alertmanager webhook body, payload version 4. */
-export const alertmanagerPayloadSchema = z.object({
-  ...notificationFields,
-  version: z.literal("4"),
+export const alertmanagerPayloadSchema = alertmanagerEnvelopeSchema.extend({
   alerts: z.array(alertSchema).min(1),
 });
 

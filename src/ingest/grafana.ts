@@ -35,14 +35,18 @@ export const grafanaAlertSchema = alertSchema.extend({
     .transform((value) => redactThenTruncate(value, MAX_ANNOTATION_CHARS)),
 });
 
-/** Grafana webhook body, payload version 1. */
-export const grafanaPayloadSchema = z.object({
+/** Grafana webhook body without its alerts, validated whole (each alert is validated on its own). */
+export const grafanaEnvelopeSchema = z.object({
   ...notificationFields,
   version: z.literal("1"),
   orgId: z.number().int().optional(),
   state: z.string().default(""),
   title: z.string().default(""),
   message: z.string().default(""),
+});
+
+/** Grafana webhook body, payload version 1. */
+export const grafanaPayloadSchema = grafanaEnvelopeSchema.extend({
   alerts: z.array(grafanaAlertSchema).min(1),
 });
 

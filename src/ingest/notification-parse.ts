@@ -1,0 +1,62 @@
+/**
+ * Pure: validate a webhook notification's envelope strictly and each alert on its own, so one bad alert does not
+ * cost the good ones (a 4xx is not retried by Alertmanager: everything refused is lost).
+ */
+import { z } from "zod";
+
+/** One refused input path and why, e.g. `{ path: "alerts.3.startsAt", message: "Invalid ISO datetime" }`. */
+export interface RefusedPath {
+  path: string;
+  message: string;
+}
+
+/** One alert refused from an otherwise valid notification: its index, the metric reason, its paths. */
+export interface RefusedAlert {
+  index: number;
+  /** The alert field at fault (bounded by the schema's keys), or "alert" when it is not an object at all. */
+  reason: string;
+  issues: RefusedPath[];
+}
+
+export type NotificationParse<P> =
+  | { ok: true; payload: P; refused: RefusedAlert[] }
+  | { ok: false; issues: RefusedPath[]; refused: RefusedAlert[] };
+
+const dotted = (path: PropertyKey[]) => path.map((part) => String(part)).join(".");
+
+/** Pure: zod issues as dotted paths ("alerts.0.startsAt"; the body itself is ""), under `prefix`. */
+export function issuePaths(error: z.ZodError, prefix: PropertyKey[] = []): RefusedPath[] {
+  return error.issues.map((issue) => ({ path: dotted([...prefix, ...issue.path]), message: issue.message }));
+}
+
+/**
+ * Pure: `envelope` is the notification without its alerts; `alert` is one alert. A broken envelope refuses the
+ * whole body (with the alerts' own issues too, so one answer names everything); so does a body whose alerts are
+ * all refused, since nothing would be stored. Otherwise the payload keeps the valid alerts, in order.
+ */
+export function parseNotification<E extends z.ZodObject, A extends z.ZodObject>(
+  envelope: E,
+  alert: A,
+  body: unknown,
+): NotificationParse<Omit<z.infer<E>, "alerts"> & { alerts: z.infer<A>[] }> {
+  const head = envelope.extend({ alerts: z.array(z.unknown()).min(1) }).safeParse(body);
+  const raw = (body as { alerts?: unknown } | null)?.alerts;
+  const alerts: z.infer<A>[] = [];
+  const refused: RefusedAlert[] = [];
+  const fields = new Set(Object.keys(alert.shape));
+  for (const [index, item] of (Array.isArray(raw) ? raw : []).entries()) {
+    const parsed = alert.safeParse(item);
+    if (parsed.success) {
+      alerts.push(parsed.data);
+      continue;
+    }
+    const first = String(parsed.error.issues[0]?.path[0] ?? "");
+    const reason = fields.has(first) ? first : "alert";
+    refused.push({ index, reason, issues: issuePaths(parsed.error, ["alerts", index]) });
+  }
+  const alertIssues = refused.flatMap((r) => r.issues);
+  if (!head.success) return { ok: false, issues: [...issuePaths(head.error), ...alertIssues], refused };
+  if (alerts.length === 0) return { ok: false, issues: alertIssues, refused };
+  const envelopeData = head.data as Omit<z.infer<E>, "alerts">;
+  return { ok: true, payload: { ...envelopeData, alerts }, refused };
+}

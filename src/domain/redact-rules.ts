@@ -38,6 +38,19 @@ const IDENTIFIER = /^(?:[A-Z][a-z]+){2,}$|::/;
 // Keys whose value is a secret even when it looks like a word ("password: x").
 const PASSWORD_KEY = /^(?:password|passwd|pwd|passphrase|secret)/i;
 
+// Key names unambiguous enough that a value after a plain space is theirs ("aws_secret_access_key AbC/123…").
+const SPACED_KEYS =
+  "(?:aws_)?secret_access_key|api[_-]?key|password|passwd|client[_-]?secret|private[_-]?key";
+
+// A value after a space (not "=" or ":") ends at whitespace, quotes and brackets; "&" may sit in a password.
+const SPACED_VALUE = String.raw`[^\s"'\\,;<>{}\[\]()|\u0060]+`;
+
+/** Pure: a value after a space or "is" reads as a credential: 8+ characters with a digit, or 16+ mixed case. */
+function credentialLike(value: string): boolean {
+  if (!notProse(value) || IDENTIFIER.test(value) || /^[./~$]/.test(value) || value.length < 8) return false;
+  return (/\d/.test(value) && /[A-Za-z]/.test(value)) || (value.length >= 16 && hasDigitOrMixed(value));
+}
+
 /** Pure: the value looks like a credential rather than a word of prose. */
 export function notProse(value: string): boolean {
   return !PROSE.test(value) && !/^\[REDACTED/.test(value);
@@ -200,6 +213,23 @@ export const OWN_RULES: readonly OwnRule[] = [
       notProse(v) &&
       !IDENTIFIER.test(v) &&
       (PASSWORD_KEY.test(match) || v.length >= 16 || hasDigitOrMixed(v)),
+  ),
+  // "aws_secret_access_key <value>", "password <value>" (a space, no "=" or ":"): the value must look like a
+  // credential, so "password reset failed" and "api_key lookup failed" stay readable.
+  rule(
+    "key-value",
+    SPACED_KEYS,
+    String.raw`(?<![A-Za-z0-9])(?:${SPACED_KEYS})[ \t]+(${SPACED_VALUE})`,
+    "i",
+    credentialLike,
+  ),
+  // "secret is X", "the password was X".
+  rule(
+    "key-value",
+    "secret|passw",
+    String.raw`\b(?:secret|password|passwd|passphrase)[ \t]+(?:is|was)[ \t]+(${SPACED_VALUE})`,
+    "i",
+    credentialLike,
   ),
 ];
 

@@ -38,6 +38,19 @@ const IDENTIFIER = /^(?:[A-Z][a-z]+){2,}$|::/;
 // Keys whose value is a secret even when it looks like a word ("password: x").
 const PASSWORD_KEY = /^(?:password|passwd|pwd|passphrase|secret)/i;
 
+// Key names unambiguous enough that a value after a plain space is theirs ("aws_secret_access_key AbC/123…").
+const SPACED_KEYS =
+  "(?:aws_)?secret_access_key|api[_-]?key|password|passwd|client[_-]?secret|private[_-]?key";
+
+// A value after a space (not "=" or ":") ends at whitespace, quotes and brackets; "&" may sit in a password.
+const SPACED_VALUE = String.raw`[^\s"'\\,;<>{}\[\]()|\u0060]+`;
+
+/** Pure: a value after a space or "is" reads as a credential: 8+ characters with a digit, or 16+ mixed case. */
+function credentialLike(value: string): boolean {
+  if (!notProse(value) || IDENTIFIER.test(value) || /^[./~$]/.test(value) || value.length < 8) return false;
+  return (/\d/.test(value) && /[A-Za-z]/.test(value)) || (value.length >= 16 && hasDigitOrMixed(value));
+}
+
 /** Pure: the value looks like a credential rather than a word of prose. */
 export function notProse(value: string): boolean {
   return !PROSE.test(value) && !/^\[REDACTED/.test(value);
@@ -103,32 +116,47 @@ export const OWN_RULES: readonly OwnRule[] = [
     String.raw`\bhttps://hooks\.slack\.com/((?:services|workflows|triggers)/[\w/-]+)`,
     "i",
   ),
-  rule("aws-access-key", null, String.raw`\b((?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16})\b`),
-  rule("google-api-key", null, String.raw`\b(AIza[\w-]{35})`),
+  // Provider formats with a distinctive prefix need no word boundary before them: a token glued to the word before
+  // it ("under_ghp_…", "keyAKIA…", a label value "xxxx…ghp_…") is still a token. A trailing bound (fixed length or
+  // end of the token's alphabet) keeps ordinary identifiers out; short prefixes that occur inside words
+  // ("risk-", "task_test_", "TASK<hex>", "mask-<hex>") keep the leading boundary.
+  rule(
+    "aws-access-key",
+    null,
+    String.raw`((?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16})(?![0-9A-Za-z])`,
+  ),
+  rule("google-api-key", null, String.raw`(AIza[\w-]{35})`),
   rule(
     "gitlab-token",
     null,
-    String.raw`\b((?:gl(?:pat|dt|rt|ptt|ft|imt|oas|cbt|soat|ffct|agent)-|GR1348941)[\w-]{20,})`,
+    String.raw`((?:gl(?:pat|dt|rt|ptt|ft|imt|oas|cbt|soat|ffct|agent)-|GR1348941)[\w-]{20,})`,
   ),
-  rule("github-token", null, String.raw`\b((?:gh[pousr]_[A-Za-z0-9]{20,})|github_pat_\w{20,})`),
-  rule("anthropic-key", null, String.raw`\b(sk-ant-[\w-]{9,})`),
+  rule("github-token", null, String.raw`((?:gh[pousr]_[A-Za-z0-9]{20,})|github_pat_\w{20,})`),
+  rule("anthropic-key", null, String.raw`(sk-ant-[\w-]{9,})`),
   rule("stripe-key", null, String.raw`\b((?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{10,}|whsec_[0-9a-zA-Z]{24,})`),
+  rule("stripe-key", null, String.raw`((?:sk|rk)_live_[0-9a-zA-Z]{24,}|whsec_[0-9a-zA-Z]{32,})`),
   rule("api-key", null, String.raw`\b(sk-[\w-]{20,})`),
-  rule("npm-token", null, String.raw`\b(npm_[A-Za-z0-9]{36})\b`),
-  rule("sendgrid-key", null, String.raw`\b(SG\.[\w-]{16,32}\.[\w-]{16,64})`),
-  rule("slack-token", "xox", String.raw`\b(xox[a-z]-[A-Za-z0-9-]{6,})`),
+  rule(
+    "api-key",
+    null,
+    String.raw`(sk-(?:proj|svcacct|admin)-[\w-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})`,
+  ),
+  rule("npm-token", null, String.raw`(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])`),
+  rule("sendgrid-key", null, String.raw`(SG\.[\w-]{16,32}\.[\w-]{16,64})`),
+  rule("slack-token", "xox", String.raw`(xox[a-z]-[A-Za-z0-9-]{6,})`),
   rule("huggingface-token", null, String.raw`\b((?:hf_|api_org_)[A-Za-z0-9]{30,})`),
+  rule("huggingface-token", null, String.raw`((?:hf_|api_org_)[A-Za-z0-9]{34})(?![A-Za-z0-9])`),
   rule("twilio-key", null, String.raw`\b(SK[0-9a-f]{32})\b`),
   rule("mailgun-key", null, String.raw`\b(key-[0-9a-f]{32})\b`),
   rule("telegram-bot-token", null, String.raw`(?<!\d)(\d{8,10}:AA[\w-]{33})`),
-  rule("digitalocean-token", null, String.raw`\b(do[por]_v1_[a-f0-9]{64})`),
-  rule("pypi-token", null, String.raw`\b(pypi-AgE[\w-]{50,})`),
-  rule("age-secret-key", null, String.raw`\b(AGE-SECRET-KEY-1[0-9A-Z]{58})`),
+  rule("digitalocean-token", null, String.raw`(do[por]_v1_[a-f0-9]{64})`),
+  rule("pypi-token", null, String.raw`(pypi-AgE[\w-]{50,})`),
+  rule("age-secret-key", null, String.raw`(AGE-SECRET-KEY-1[0-9A-Z]{58})`),
   rule("square-token", null, String.raw`\b(sq0(?:atp|csp)-[\w-]{22,43}|EAAA[\w-]{60})`),
-  rule("postman-key", null, String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})`),
-  rule("newrelic-key", null, String.raw`\b(NRAK-[A-Z0-9]{27})`),
-  rule("sentry-token", null, String.raw`\b(sntry[su]_[\w=+/]{40,})`),
-  rule("doppler-token", null, String.raw`\b(dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,})`),
+  rule("postman-key", null, String.raw`(PMAK-[a-f0-9]{24}-[a-f0-9]{34})`),
+  rule("newrelic-key", null, String.raw`(NRAK-[A-Z0-9]{27})`),
+  rule("sentry-token", null, String.raw`(sntry[su]_[\w=+/]{40,})`),
+  rule("doppler-token", null, String.raw`(dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,})`),
   rule("discord-bot-token", null, String.raw`\b([MNO][A-Za-z\d_-]{23,25}\.[\w-]{6}\.[\w-]{27,40})`),
   // JWT: base64url header and payload (both start with eyJ = '{"'), optional signature.
   rule("jwt", null, String.raw`\b(eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*)`),
@@ -185,6 +213,23 @@ export const OWN_RULES: readonly OwnRule[] = [
       notProse(v) &&
       !IDENTIFIER.test(v) &&
       (PASSWORD_KEY.test(match) || v.length >= 16 || hasDigitOrMixed(v)),
+  ),
+  // "aws_secret_access_key <value>", "password <value>" (a space, no "=" or ":"): the value must look like a
+  // credential, so "password reset failed" and "api_key lookup failed" stay readable.
+  rule(
+    "key-value",
+    SPACED_KEYS,
+    String.raw`(?<![A-Za-z0-9])(?:${SPACED_KEYS})[ \t]+(${SPACED_VALUE})`,
+    "i",
+    credentialLike,
+  ),
+  // "secret is X", "the password was X".
+  rule(
+    "key-value",
+    "secret|passw",
+    String.raw`\b(?:secret|password|passwd|passphrase)[ \t]+(?:is|was)[ \t]+(${SPACED_VALUE})`,
+    "i",
+    credentialLike,
   ),
 ];
 

@@ -57,7 +57,7 @@ const compact = scan(LINES);
 describe("every spelling of the tracing shapes", () => {
   it("the compact form finds the fixture's seven ERRORs", () => {
     expect(compact.signals).toHaveLength(7);
-    expect(compact.junk).toEqual({ not_json: 1, cut_off: 0, bom: 0, nul_padding: 0 });
+    expect(compact.junk).toEqual({ not_json: 1, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 
   it.each(Object.entries(SPELLINGS))("%s gives the same signals as the compact form", (name, spell) => {
@@ -73,18 +73,18 @@ describe("every spelling of the tracing shapes", () => {
   it("a BOM at the start of the file only is stripped and counted once", () => {
     const result = scan([`\uFEFF${LINES[0]}`, ...LINES.slice(1)]);
     expect(result.signals).toEqual(compact.signals);
-    expect(result.junk).toEqual({ not_json: 1, cut_off: 0, bom: 1, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 1, cut_off: 0, bom: 1, nul_padding: 0, too_deep: 0 });
   });
 
   it("a line of only NULs (padding before the writer's next line) is counted, not junk", () => {
     const result = scan(["\0\0\0\0", LINES[1]!]);
     expect(result.signals).toHaveLength(1);
-    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 1 });
+    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 1, too_deep: 0 });
   });
 
   it("a level spelled with spaces but unwanted stays unparsed and uncounted", () => {
     const result = scan(['{"level" : "INFO", "message": "caf\\u00e9"}', '{"msg":"x","level": "warn"}']);
     expect(result.signals).toEqual([]);
-    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 });

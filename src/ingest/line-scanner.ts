@@ -25,8 +25,8 @@ export interface ScanOptions {
 /** What one chunk held. `consumed` is just after the last `\n`: the caller keeps the partial rest. */
 export interface ScanResult {
   signals: Signal[];
-  /** Skipped lines (not_json, cut_off) and lines read after stripping a BOM or NUL padding. */
-  junk: { not_json: number; cut_off: number; bom: number; nul_padding: number };
+  /** Skipped lines (not_json, cut_off, too_deep) and lines read after stripping a BOM or NUL padding. */
+  junk: { not_json: number; cut_off: number; bom: number; nul_padding: number; too_deep: number };
   /** Complete non-empty lines seen. */
   lines: number;
   consumed: number;
@@ -179,7 +179,7 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
 
   const result: ScanResult = {
     signals: [],
-    junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 },
+    junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 },
     lines: 0,
     consumed: 0,
   };
@@ -223,6 +223,7 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
     const parsed = parseTracingLine(view.toString("utf8", first, last + 1), { maxLineChars: Infinity });
     if (!parsed.ok) {
       if (parsed.reason === "cut_off") result.junk.cut_off++;
+      else if (parsed.reason === "too_deep") result.junk.too_deep++;
       else result.junk.not_json++;
     } else if (wanted.has(parsed.event.level)) {
       result.signals.push(

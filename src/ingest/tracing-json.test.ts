@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { eventToSignal, type LogEvent, parseTimestampMs, parseTracingLine } from "./tracing-json.js";
+import {
+  eventToSignal,
+  type LogEvent,
+  MAX_JSON_DEPTH,
+  parseTimestampMs,
+  parseTracingLine,
+} from "./tracing-json.js";
 
 const FIXTURE = new URL("../../test/fixtures/logs/tracing-shapes.jsonl", import.meta.url);
 const LINES = readFileSync(FIXTURE, "utf8").split("\n");
@@ -199,5 +205,22 @@ describe("eventToSignal", () => {
     expect(eventToSignal(eventAt(8), { fallbackTimestampMs: 42 }).timestampMs).toBe(
       Date.UTC(2026, 10, 26, 9, 15, 13, 100),
     );
+  });
+});
+
+describe("parseTracingLine on deeply nested JSON", () => {
+  const nested = (depth: number) =>
+    `{"timestamp":"2026-12-03T15:12:00Z","level":"ERROR","fields":{"message":"m","d":${"[".repeat(depth)}${"]".repeat(depth)}},"target":"t"}`;
+
+  it("skips a line nested deeper than the limit as too_deep, whatever the depth", () => {
+    expect(parseTracingLine(nested(10_000))).toEqual({ ok: false, reason: "too_deep" });
+    expect(parseTracingLine(nested(MAX_JSON_DEPTH - 1))).toEqual({ ok: false, reason: "too_deep" });
+  });
+
+  it("keeps a line at the limit, and brackets inside strings do not count", () => {
+    // The object and `fields` take two levels.
+    expect(parseTracingLine(nested(MAX_JSON_DEPTH - 2)).ok).toBe(true);
+    const text = `{"level":"ERROR","fields":{"message":"${"[{".repeat(500)}\\"${"[".repeat(100)}"}}`;
+    expect(eventOf(text).message).toContain("[{[{");
   });
 });

@@ -13,8 +13,11 @@ import {
 import { epochToMs } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
 
-/** Why a line is not a log event: not JSON at all, JSON cut off mid-write, or longer than allowed. */
-export type JunkReason = "not_json" | "cut_off" | "oversize";
+/**
+ * Why a line is not a log event: not JSON at all, JSON cut off mid-write, longer than allowed, or nested
+ * deeper than MAX_JSON_DEPTH.
+ */
+export type JunkReason = "not_json" | "cut_off" | "oversize" | "too_deep";
 
 /** One parsed log line, before redaction. `timestampMs` is NaN when the line has none: callers substitute. */
 export interface LogEvent {
@@ -36,6 +39,12 @@ export type ParseResult = { ok: true; event: LogEvent } | { ok: false; reason: J
 
 /** Longest line parsed by default (1 MiB of UTF-16 units); longer ones are junk, not memory. */
 export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
+
+/**
+ * Deepest object/array nesting parsed. tracing writes 3 or 4 levels; a line nested thousands deep parses,
+ * but then overflows the stack of every recursive walk after it (redaction, JSON.stringify in the store).
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** Default bound of every string carried in a Signal (message, each field value). */
 export const DEFAULT_MAX_FIELD_CHARS = 2048;
@@ -87,6 +96,23 @@ export function parseTimestampMs(value: unknown): number {
   return utc;
 }
 
+/** Pure, iterative: whether JSON text nests objects/arrays deeper than `max` (brackets in strings skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -126,6 +152,7 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
     return { ok: false, reason: "oversize" };
   const text = line.trim();
   if (!text.startsWith("{")) return { ok: false, reason: "not_json" };
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, reason: "too_deep" };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

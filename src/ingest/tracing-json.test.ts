@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { isSaneTimeMs, UNPARSABLE_TIME_MS } from "../domain/timestamp.js";
 import {
   eventToSignal,
   type LogEvent,
@@ -111,6 +112,27 @@ describe("parseTracingLine edge cases", () => {
     expect(result.ok && result.event.timestampMs).toBeNaN();
     expect(result.ok && result.event.target).toBe("");
   });
+
+  it.each([
+    ["impossible day", "2026-02-30T10:00:00Z"],
+    ["impossible offset", "2026-12-03T15:00:00+25:00"],
+    ["garbage", "garbage"],
+    ["empty", ""],
+    ["null", null],
+    ["boolean", true],
+  ])(
+    "marks a present but unusable timestamp (%s) as unbelievable, so the intake replaces and counts it",
+    (_name, timestamp) => {
+      const result = parseTracingLine(
+        JSON.stringify({ timestamp, level: "ERROR", fields: { message: "m" } }),
+      );
+      const ms = result.ok ? result.event.timestampMs : Number.NaN;
+      expect(ms).toBe(UNPARSABLE_TIME_MS);
+      // Survives the JSON trip from the scan thread, and no clock believes it.
+      expect(JSON.parse(JSON.stringify(ms))).toBe(ms);
+      expect(isSaneTimeMs(ms, Date.UTC(2026, 11, 3))).toBe(false);
+    },
+  );
 
   it("takes the innermost span's request id and the tracing-log bridge's target/file/line", () => {
     const line = JSON.stringify({

@@ -10,7 +10,7 @@ import {
   redactFieldsCounted,
   redactTextCounted,
 } from "../domain/redact.js";
-import { epochToMs } from "../domain/timestamp.js";
+import { epochToMs, parseRfc3339Ms, UNPARSABLE_TIME_MS } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
 
 /**
@@ -69,31 +69,25 @@ const PROMOTED_KEYS = new Set(["message", "error_code", "request_id", "log.targe
 // Hidden bytes after the cut so a secret straddling it is still whole when redacted.
 const REDACT_SLACK_CHARS = 512;
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?([Zz]|[+-]\d{2}:?\d{2})?$/;
-
 const EPOCH_TEXT = /^-?\d+(?:\.\d+)?$/;
 
 /**
- * Pure: an RFC 3339 timestamp with any number of fraction digits (truncated to ms), or an epoch number (or
- * its text) in seconds, ms, µs or ns told apart by magnitude; NaN when neither. The intake judges the range.
+ * Pure: an RFC 3339 timestamp (see parseRfc3339Ms), or an epoch number (or its text) in seconds, ms, µs or
+ * ns told apart by magnitude; NaN when neither. The intake judges the range.
  */
 export function parseTimestampMs(value: unknown): number {
   if (typeof value === "number") return epochToMs(value);
   if (typeof value !== "string") return Number.NaN;
   const text = value.trim();
   if (EPOCH_TEXT.test(text)) return epochToMs(Number(text));
-  const m = RFC3339.exec(text);
-  if (!m) return Number.NaN;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  // Truncate, not round: .999999999 stays in its own second.
-  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
-  let utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  if (zone && zone !== "Z" && zone !== "z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    utc -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return utc;
+  return parseRfc3339Ms(text);
+}
+
+/** A missing timestamp stays NaN (the read time, not counted); one present but unusable is counted. */
+function lineTimeMs(value: unknown): number {
+  if (value === undefined) return Number.NaN;
+  const ms = parseTimestampMs(value);
+  return Number.isNaN(ms) ? UNPARSABLE_TIME_MS : ms;
 }
 
 /** Pure, iterative: whether JSON text nests objects/arrays deeper than `max` (brackets in strings skipped). */
@@ -175,7 +169,7 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
   return {
     ok: true,
     event: {
-      timestampMs: parseTimestampMs(parsed.timestamp),
+      timestampMs: lineTimeMs(parsed.timestamp),
       level: level as Level,
       target: asText(parsed.target) ?? asText(nested["log.target"]) ?? "",
       message: asText(nested.message) ?? asText(parsed.message) ?? "",

@@ -24,6 +24,21 @@ const withLevel = (value: Record<string, unknown>, level: unknown) => {
 const escapeAll = (text: string) =>
   [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
 
+/** Rename tracing's own keys (and fields' message/error_code) as another logger may spell them. */
+const renameKeys = (value: Record<string, unknown>, rename: (key: string) => string) => {
+  const own = new Set(["timestamp", "level", "fields", "target", "span", "spans"]);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[own.has(key) ? rename(key) : key] = item;
+  const fields = value.fields as Record<string, unknown> | undefined;
+  if (fields) {
+    const renamed: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(fields))
+      renamed[key === "message" || key === "error_code" ? rename(key) : key] = item;
+    out[rename("fields")] = renamed;
+  }
+  return out;
+};
+
 const SPELLINGS: Record<string, (line: string) => string> = {
   compact: (line) => line,
   "space after colon": (line) => json(line, (v) => JSON.stringify(v, null, 1).replace(/\n\s*/g, "")),
@@ -42,6 +57,12 @@ const SPELLINGS: Record<string, (line: string) => string> = {
     ),
   "escaped level key, other order": (line) =>
     json(line, (v) => JSON.stringify(withLevel(v, v.level)).replace('"level":', `"${escapeAll("level")}":`)),
+  "keys in upper case": (line) => json(line, (v) => JSON.stringify(renameKeys(v, (k) => k.toUpperCase()))),
+  "keys capitalised, level first": (line) =>
+    json(line, (v) => {
+      const { level, ...rest } = renameKeys(v, (k) => k[0]!.toUpperCase() + k.slice(1));
+      return JSON.stringify({ Level: level, ...rest });
+    }),
   BOM: (line) => `\uFEFF${line}`,
   "NUL padding": (line) => `${"\0".repeat(300)}${line}`,
   "NUL padding, then spaced": (line) =>

@@ -134,6 +134,25 @@ describe("parseTracingLine edge cases", () => {
     },
   );
 
+  it("reads tracing's keys in any case; the exact spelling wins when both are there", () => {
+    const line =
+      '{"Timestamp":"2026-11-26T09:15:12Z","LEVEL":"ERROR","Fields":{"Message":"m","ERROR_CODE":"X_1","n":1},"Target":"t","SPANS":[{"request_id":"r"}]}';
+    expect(eventOf(line)).toMatchObject({
+      timestampMs: Date.UTC(2026, 10, 26, 9, 15, 12),
+      level: "ERROR",
+      message: "m",
+      errorCode: "X_1",
+      target: "t",
+      requestId: "r",
+      fields: { n: 1 },
+    });
+    expect(eventOf('{"level":"ERROR","Level":"INFO","fields":{"message":"a","Message":"b"}}')).toMatchObject({
+      level: "ERROR",
+      message: "a",
+      fields: { Message: "b" },
+    });
+  });
+
   it("takes the innermost span's request id and the tracing-log bridge's target/file/line", () => {
     const line = JSON.stringify({
       timestamp: "2026-11-26T09:15:12+02:00",

@@ -107,6 +107,33 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+// Keys read in any case (`"LEVEL"`, `"Fields":{"Message"}`), as other loggers and shippers write them.
+const TOP_CASE_FREE = new Set([
+  "timestamp",
+  "level",
+  "fields",
+  "target",
+  "span",
+  "spans",
+  "message",
+  "error_code",
+]);
+const FIELD_CASE_FREE = new Set(["message", "error_code"]);
+
+/** Pure: `obj` with the `names` spelled in another case renamed to lower case, unless already present so. */
+function lowerKeys(obj: Record<string, unknown>, names: ReadonlySet<string>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(obj)) {
+    const lower = key.toLowerCase();
+    if (lower === key || !names.has(lower) || Object.hasOwn(obj, lower) || (out && Object.hasOwn(out, lower)))
+      continue;
+    out ??= { ...obj };
+    out[lower] = out[key];
+    delete out[key];
+  }
+  return out ?? obj;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -147,17 +174,18 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
   const text = line.trim();
   if (!text.startsWith("{")) return { ok: false, reason: "not_json" };
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, reason: "too_deep" };
-  let parsed: unknown;
+  let json: unknown;
   try {
-    parsed = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     return { ok: false, reason: "cut_off" };
   }
-  if (!isObject(parsed)) return { ok: false, reason: "not_json" };
+  if (!isObject(json)) return { ok: false, reason: "not_json" };
+  const parsed = lowerKeys(json, TOP_CASE_FREE);
   const level = typeof parsed.level === "string" ? parsed.level.trim().toUpperCase() : "";
   if (!LEVELS.has(level)) return { ok: false, reason: "not_json" };
 
-  const nested = isObject(parsed.fields) ? parsed.fields : {};
+  const nested = isObject(parsed.fields) ? lowerKeys(parsed.fields, FIELD_CASE_FREE) : {};
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!FORMAT_KEYS.has(key) && !PROMOTED_KEYS.has(key)) fields[key] = value;

@@ -2,7 +2,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Reasons of ai_monitor_junk_lines_total: skipped lines, and lines read after stripping padding. */
-export const JUNK_REASONS = ["not_json", "cut_off", "oversize", "bom", "nul_padding"] as const;
+export const JUNK_REASONS = ["not_json", "cut_off", "oversize", "bom", "nul_padding", "too_deep"] as const;
 /** Bounded label values for signal outcomes. */
 export const SIGNAL_OUTCOMES = ["new", "duplicate", "backfill", "resent", "junk"] as const;
 const SOURCES = ["file", "alertmanager", "grafana"] as const;
@@ -80,7 +80,7 @@ export function createMetrics(options: MetricsOptions = {}) {
   for (const source of SOURCES) for (const outcome of SIGNAL_OUTCOMES) signals.inc({ source, outcome }, 0);
   const junkLines = new Counter({
     name: "ai_monitor_junk_lines_total",
-    help: "Log lines skipped (not_json, cut_off, oversize), or read after stripping a byte-order mark (bom) or NUL padding (nul_padding).",
+    help: "Log lines skipped (not_json, cut_off, oversize, too_deep), or read after stripping a byte-order mark (bom) or NUL padding (nul_padding).",
     labelNames: ["reason"] as const,
     registers: [registry],
   });

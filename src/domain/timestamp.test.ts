@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { epochToMs, isSaneTimeMs, readableTimeMs } from "./timestamp.js";
+import { epochToMs, isSaneTimeMs, parseRfc3339Ms, readableTimeMs } from "./timestamp.js";
 
 const MS = Date.UTC(2025, 11, 3, 9, 54, 32, 123);
 const NOW = Date.UTC(2026, 0, 1);
@@ -50,5 +50,39 @@ describe("readableTimeMs", () => {
   it("gives 0 for what no unit makes a date", () => {
     for (const bad of [1e300, -1e300, Number.NaN, Number.POSITIVE_INFINITY])
       expect(new Date(readableTimeMs(bad)).toISOString()).toBe("1970-01-01T00:00:00.000Z");
+  });
+});
+
+describe("parseRfc3339Ms", () => {
+  it.each([
+    ["2024-02-29T10:00:00Z", Date.UTC(2024, 1, 29, 10)],
+    ["2000-02-29T00:00:00Z", Date.UTC(2000, 1, 29)],
+    ["2026-12-31T23:59:60Z", Date.UTC(2027, 0, 1)],
+    ["2026-12-03T15:00:00+23:59", Date.UTC(2026, 11, 2, 15, 1)],
+    ["2026-12-03T15:00:00-0130", Date.UTC(2026, 11, 3, 16, 30)],
+    ["2026-11-26t09:15:12,25+02:00", Date.UTC(2026, 10, 26, 7, 15, 12, 250)],
+    ["2026-11-26T09:15:12.999999999Z", Date.UTC(2026, 10, 26, 9, 15, 12, 999)],
+  ])("%s", (text, expected) => {
+    expect(parseRfc3339Ms(text)).toBe(expected);
+  });
+
+  // Each of these used to roll over into another day (2026-02-30 read as 2026-03-02).
+  it.each([
+    "2026-02-30T10:00:00Z",
+    "2026-02-29T10:00:00Z",
+    "1900-02-29T10:00:00Z",
+    "2026-04-31T10:00:00Z",
+    "2026-13-01T10:00:00Z",
+    "2026-00-10T10:00:00Z",
+    "2026-12-00T10:00:00Z",
+    "2026-12-03T24:00:00Z",
+    "2026-12-03T15:60:00Z",
+    "2026-12-03T15:00:61Z",
+    "2026-12-03T15:00:00+25:00",
+    "2026-12-03T15:00:00+23:60",
+    "garbage",
+    "",
+  ])("%j is not a time (NaN)", (text) => {
+    expect(parseRfc3339Ms(text)).toBeNaN();
   });
 });

@@ -40,3 +40,52 @@ export function readableTimeMs(stored: number): number {
   const ms = epochToMs(stored);
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : 0;
 }
+
+/**
+ * What a log line's timestamp becomes when it is there but unusable (an impossible date, text, null, true):
+ * finite, so it survives the JSON trip from the scan thread (NaN means "no timestamp" and becomes the read
+ * time silently), and before SANE_FROM_MS, so the intake replaces it with the receive time and counts it.
+ */
+export const UNPARSABLE_TIME_MS = 0;
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Pure: an RFC 3339 time (any number of fraction digits, truncated to ms; `,` or `.`; offset with or without
+ * a colon) as epoch ms, or NaN when it is not one or names a time that does not exist (2026-02-30, 24:00,
+ * +25:00): those are refused, never rolled over into another day. Second 60 (a leap second) is allowed.
+ */
+export function parseRfc3339Ms(text: string): number {
+  const m = RFC3339.exec(text);
+  if (!m) return Number.NaN;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [frac, zone] = [m[7], m[8]];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  if (hour > 23 || minute > 59 || second > 60) return Number.NaN;
+  let offsetMinutes = 0;
+  if (zone && zone !== "Z" && zone !== "z") {
+    const digits = zone.slice(1).replace(":", "");
+    const [oh, om] = [Number(digits.slice(0, 2)), Number(digits.slice(2))];
+    if (oh > 23 || om > 59) return Number.NaN;
+    offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (oh * 60 + om);
+  }
+  // Truncate, not round: .999999999 stays in its own second.
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0000..0099 as 1900..1999.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date.getTime() - offsetMinutes * 60_000;
+}

@@ -20,11 +20,12 @@ export interface JunkCounts {
   oversize: number;
   bom: number;
   nul_padding: number;
+  too_deep: number;
 }
 
 /** Zero of every junk reason. */
 export function emptyJunk(): JunkCounts {
-  return { not_json: 0, cut_off: 0, oversize: 0, bom: 0, nul_padding: 0 };
+  return { not_json: 0, cut_off: 0, oversize: 0, bom: 0, nul_padding: 0, too_deep: 0 };
 }
 
 /** Add `from`'s counts into `into`. */

@@ -24,6 +24,21 @@ const withLevel = (value: Record<string, unknown>, level: unknown) => {
 const escapeAll = (text: string) =>
   [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
 
+/** Rename tracing's own keys (and fields' message/error_code) as another logger may spell them. */
+const renameKeys = (value: Record<string, unknown>, rename: (key: string) => string) => {
+  const own = new Set(["timestamp", "level", "fields", "target", "span", "spans"]);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[own.has(key) ? rename(key) : key] = item;
+  const fields = value.fields as Record<string, unknown> | undefined;
+  if (fields) {
+    const renamed: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(fields))
+      renamed[key === "message" || key === "error_code" ? rename(key) : key] = item;
+    out[rename("fields")] = renamed;
+  }
+  return out;
+};
+
 const SPELLINGS: Record<string, (line: string) => string> = {
   compact: (line) => line,
   "space after colon": (line) => json(line, (v) => JSON.stringify(v, null, 1).replace(/\n\s*/g, "")),
@@ -42,6 +57,12 @@ const SPELLINGS: Record<string, (line: string) => string> = {
     ),
   "escaped level key, other order": (line) =>
     json(line, (v) => JSON.stringify(withLevel(v, v.level)).replace('"level":', `"${escapeAll("level")}":`)),
+  "keys in upper case": (line) => json(line, (v) => JSON.stringify(renameKeys(v, (k) => k.toUpperCase()))),
+  "keys capitalised, level first": (line) =>
+    json(line, (v) => {
+      const { level, ...rest } = renameKeys(v, (k) => k[0]!.toUpperCase() + k.slice(1));
+      return JSON.stringify({ Level: level, ...rest });
+    }),
   BOM: (line) => `\uFEFF${line}`,
   "NUL padding": (line) => `${"\0".repeat(300)}${line}`,
   "NUL padding, then spaced": (line) =>
@@ -57,7 +78,7 @@ const compact = scan(LINES);
 describe("every spelling of the tracing shapes", () => {
   it("the compact form finds the fixture's seven ERRORs", () => {
     expect(compact.signals).toHaveLength(7);
-    expect(compact.junk).toEqual({ not_json: 1, cut_off: 0, bom: 0, nul_padding: 0 });
+    expect(compact.junk).toEqual({ not_json: 1, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 
   it.each(Object.entries(SPELLINGS))("%s gives the same signals as the compact form", (name, spell) => {
@@ -73,18 +94,18 @@ describe("every spelling of the tracing shapes", () => {
   it("a BOM at the start of the file only is stripped and counted once", () => {
     const result = scan([`\uFEFF${LINES[0]}`, ...LINES.slice(1)]);
     expect(result.signals).toEqual(compact.signals);
-    expect(result.junk).toEqual({ not_json: 1, cut_off: 0, bom: 1, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 1, cut_off: 0, bom: 1, nul_padding: 0, too_deep: 0 });
   });
 
   it("a line of only NULs (padding before the writer's next line) is counted, not junk", () => {
     const result = scan(["\0\0\0\0", LINES[1]!]);
     expect(result.signals).toHaveLength(1);
-    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 1 });
+    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 1, too_deep: 0 });
   });
 
   it("a level spelled with spaces but unwanted stays unparsed and uncounted", () => {
     const result = scan(['{"level" : "INFO", "message": "caf\\u00e9"}', '{"msg":"x","level": "warn"}']);
     expect(result.signals).toEqual([]);
-    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 });

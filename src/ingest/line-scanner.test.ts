@@ -16,7 +16,7 @@ describe("scanChunk over the fixture", () => {
     const lastLineStart = FIXTURE.lastIndexOf(10) + 1;
     expect(result.consumed).toBe(lastLineStart);
     expect(result.lines).toBe(10);
-    expect(result.junk).toEqual({ not_json: 1, cut_off: 0, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 1, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 });
     expect(result.signals.map((s) => s.errorCode)).toEqual([
       "AI_003",
       "AI_003",
@@ -35,7 +35,7 @@ describe("scanChunk over the fixture", () => {
     const result = scan(Buffer.concat([FIXTURE, Buffer.from("\n")]));
     expect(result.consumed).toBe(FIXTURE.length + 1);
     expect(result.lines).toBe(11);
-    expect(result.junk).toEqual({ not_json: 1, cut_off: 1, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 1, cut_off: 1, bom: 0, nul_padding: 0, too_deep: 0 });
     expect(result.signals).toHaveLength(7);
   });
 
@@ -43,7 +43,7 @@ describe("scanChunk over the fixture", () => {
     const crlf = Buffer.from(`${FIXTURE.toString("utf8")}\n`.replaceAll("\n", "\r\n"));
     const result = scan(crlf);
     expect(result.consumed).toBe(crlf.length);
-    expect(result.junk).toEqual({ not_json: 1, cut_off: 1, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 1, cut_off: 1, bom: 0, nul_padding: 0, too_deep: 0 });
     expect(result.signals.map((s) => s.message)).toEqual(scan(FIXTURE).signals.map((s) => s.message));
   });
 
@@ -66,7 +66,7 @@ describe("scanChunk over the fixture", () => {
   it("returns consumed 0 when the chunk holds no complete line", () => {
     expect(scan('{"level":"ERROR","fields":{"mess')).toEqual({
       signals: [],
-      junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 },
+      junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 },
       lines: 0,
       consumed: 0,
     });
@@ -91,7 +91,7 @@ describe("scanChunk line handling", () => {
     ];
     const result = scan(`${lines.join("\n")}\n`);
     expect(result.signals.map((s) => s.message)).toEqual(["real"]);
-    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 0, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 
   it("skips empty lines and classifies junk without parsing", () => {
@@ -106,7 +106,7 @@ describe("scanChunk line handling", () => {
     ].join("\n");
     const result = scan(text);
     expect(result.lines).toBe(4);
-    expect(result.junk).toEqual({ not_json: 2, cut_off: 1, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 2, cut_off: 1, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 
   it("finds wanted lines in any key order, mixing the in-place and the search paths", () => {
@@ -126,7 +126,7 @@ describe("scanChunk line handling", () => {
       "no time, mixed case",
       "odd lower",
     ]);
-    expect(result.junk).toEqual({ not_json: 0, cut_off: 1, bom: 0, nul_padding: 0 });
+    expect(result.junk).toEqual({ not_json: 0, cut_off: 1, bom: 0, nul_padding: 0, too_deep: 0 });
   });
 
   it("stamps lines without a timestamp with the read time", () => {

@@ -25,8 +25,8 @@ export interface ScanOptions {
 /** What one chunk held. `consumed` is just after the last `\n`: the caller keeps the partial rest. */
 export interface ScanResult {
   signals: Signal[];
-  /** Skipped lines (not_json, cut_off) and lines read after stripping a BOM or NUL padding. */
-  junk: { not_json: number; cut_off: number; bom: number; nul_padding: number };
+  /** Skipped lines (not_json, cut_off, too_deep) and lines read after stripping a BOM or NUL padding. */
+  junk: { not_json: number; cut_off: number; bom: number; nul_padding: number; too_deep: number };
   /** Complete non-empty lines seen. */
   lines: number;
   consumed: number;
@@ -104,6 +104,22 @@ function stripPadding(view: Buffer, from: number, nl: number): { first: number; 
   }
 }
 
+/**
+ * Whether `[first, nl)` holds a `"level"` key in any case (`"LEVEL"`, `"Level"`): one bounded pass over the
+ * line, run only for lines with no lower-case `"level"` key at all, so the usual lines never pay for it.
+ */
+function hasLevelKeyInAnyCase(view: Buffer, first: number, nl: number): boolean {
+  const end = nl - LEVEL_NAME.length;
+  for (let i = first; i <= end; i++) {
+    if (view[i] !== QUOTE || view[i + 6] !== QUOTE) continue;
+    let j = 1;
+    // `| 0x20` folds ASCII upper to lower case; only 'L'/'l' (and so on) fold onto each letter.
+    while (j < 6 && (view[i + j]! | 0x20) === LEVEL_NAME[j]) j++;
+    if (j === 6) return true;
+  }
+  return false;
+}
+
 /** Pure: the raw byte patterns that mark a candidate line for the given levels. */
 export function levelNeedles(levels: readonly Level[]): Buffer[] {
   const spellings = new Set<string>();
@@ -139,8 +155,8 @@ function createNeedleCursor(
 
 /**
  * Whether a line the exact needles missed may still hold a wanted level in another spelling: a `"level"` key
- * followed by whitespace, a colon and a value in any case or with escapes; or, with no such key, any `\u`
- * escape (the key itself may be escaped). Both cursors are lazy like the needles: one pass per chunk.
+ * followed by whitespace, a colon and a value in any case or with escapes; or, with no such key, the key in
+ * another case or any `\u` escape (the key itself may be escaped). Both cursors are lazy like the needles: one pass per chunk.
  */
 function createSpellingCheck(
   view: Buffer,
@@ -163,6 +179,7 @@ function createSpellingCheck(
       if (view[at] === QUOTE && levelWanted(view, at + 1, nl, wanted)) return true;
     }
     if (sawKey) return false;
+    if (hasLevelKeyInAnyCase(view, first, nl)) return true;
     if (nextEscape !== -1 && nextEscape < first) nextEscape = view.indexOf(ESCAPE_U, first);
     return nextEscape !== -1 && nextEscape < nl;
   };
@@ -179,7 +196,7 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
 
   const result: ScanResult = {
     signals: [],
-    junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0 },
+    junk: { not_json: 0, cut_off: 0, bom: 0, nul_padding: 0, too_deep: 0 },
     lines: 0,
     consumed: 0,
   };
@@ -223,6 +240,7 @@ export function scanChunk(buf: Buffer, end: number, options: ScanOptions): ScanR
     const parsed = parseTracingLine(view.toString("utf8", first, last + 1), { maxLineChars: Infinity });
     if (!parsed.ok) {
       if (parsed.reason === "cut_off") result.junk.cut_off++;
+      else if (parsed.reason === "too_deep") result.junk.too_deep++;
       else result.junk.not_json++;
     } else if (wanted.has(parsed.event.level)) {
       result.signals.push(

@@ -63,7 +63,7 @@ describe("scanOnce", () => {
         toOffset: upTo,
         lines: 2,
         signals: 1,
-        junk: { not_json: 0, cut_off: 0, oversize: 0, bom: 0, nul_padding: 0 },
+        junk: { not_json: 0, cut_off: 0, oversize: 0, bom: 0, nul_padding: 0, too_deep: 0 },
       },
       expect.objectContaining({
         path: join(dir, "other.log"),
@@ -86,6 +86,19 @@ describe("scanOnce", () => {
 
     const third = await run(store);
     expect(third.totals).toMatchObject({ lines: 0, signals: 0 });
+  });
+
+  it("skips a deeply nested line as too_deep and still stores the next ERROR line", async () => {
+    const store = memoryStore();
+    const path = join(dir, "app.log");
+    const depth = 10_000;
+    const deep = `{"timestamp":"2026-11-26T09:14:00Z","level":"ERROR","fields":{"message":"m","error_code":"DEEP","d":${"[".repeat(depth)}${"]".repeat(depth)}},"target":"t"}\n`;
+    await writeFile(path, deep + error("AFTER"));
+    const seen: TailBatch[] = [];
+    const summary = await run(store, seen);
+    expect(codesOf(seen)).toEqual(["AFTER"]);
+    expect(summary.totals.junk).toMatchObject({ too_deep: 1 });
+    expect(store.rows.get([...store.rows.keys()][0]!)?.offset).toBe(Buffer.byteLength(deep + error("AFTER")));
   });
 
   it("starts again at 0 after copytruncate (stored offset past the end)", async () => {
@@ -267,7 +280,14 @@ describe("scanOnce on the scan thread", () => {
     expect(seenThere.length).toBeGreaterThan(10);
     expect(seenThere).toEqual(seenHere);
     expect(onThread).toEqual(inThread);
-    expect(onThread.totals.junk).toEqual({ not_json: 1, cut_off: 0, oversize: 1, bom: 0, nul_padding: 0 });
+    expect(onThread.totals.junk).toEqual({
+      not_json: 1,
+      cut_off: 0,
+      oversize: 1,
+      bom: 0,
+      nul_padding: 0,
+      too_deep: 0,
+    });
     expect(seenThere.flatMap((b) => b.signals).find((s) => s.errorCode === "NT_1")?.timestampMs).toBe(now());
   });
 

@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { eventToSignal, type LogEvent, parseTimestampMs, parseTracingLine } from "./tracing-json.js";
+import { isSaneTimeMs, UNPARSABLE_TIME_MS } from "../domain/timestamp.js";
+import {
+  eventToSignal,
+  type LogEvent,
+  MAX_JSON_DEPTH,
+  parseTimestampMs,
+  parseTracingLine,
+} from "./tracing-json.js";
 
 const FIXTURE = new URL("../../test/fixtures/logs/tracing-shapes.jsonl", import.meta.url);
 const LINES = readFileSync(FIXTURE, "utf8").split("\n");
@@ -106,6 +113,46 @@ describe("parseTracingLine edge cases", () => {
     expect(result.ok && result.event.target).toBe("");
   });
 
+  it.each([
+    ["impossible day", "2026-02-30T10:00:00Z"],
+    ["impossible offset", "2026-12-03T15:00:00+25:00"],
+    ["garbage", "garbage"],
+    ["empty", ""],
+    ["null", null],
+    ["boolean", true],
+  ])(
+    "marks a present but unusable timestamp (%s) as unbelievable, so the intake replaces and counts it",
+    (_name, timestamp) => {
+      const result = parseTracingLine(
+        JSON.stringify({ timestamp, level: "ERROR", fields: { message: "m" } }),
+      );
+      const ms = result.ok ? result.event.timestampMs : Number.NaN;
+      expect(ms).toBe(UNPARSABLE_TIME_MS);
+      // Survives the JSON trip from the scan thread, and no clock believes it.
+      expect(JSON.parse(JSON.stringify(ms))).toBe(ms);
+      expect(isSaneTimeMs(ms, Date.UTC(2026, 11, 3))).toBe(false);
+    },
+  );
+
+  it("reads tracing's keys in any case; the exact spelling wins when both are there", () => {
+    const line =
+      '{"Timestamp":"2026-11-26T09:15:12Z","LEVEL":"ERROR","Fields":{"Message":"m","ERROR_CODE":"X_1","n":1},"Target":"t","SPANS":[{"request_id":"r"}]}';
+    expect(eventOf(line)).toMatchObject({
+      timestampMs: Date.UTC(2026, 10, 26, 9, 15, 12),
+      level: "ERROR",
+      message: "m",
+      errorCode: "X_1",
+      target: "t",
+      requestId: "r",
+      fields: { n: 1 },
+    });
+    expect(eventOf('{"level":"ERROR","Level":"INFO","fields":{"message":"a","Message":"b"}}')).toMatchObject({
+      level: "ERROR",
+      message: "a",
+      fields: { Message: "b" },
+    });
+  });
+
   it("takes the innermost span's request id and the tracing-log bridge's target/file/line", () => {
     const line = JSON.stringify({
       timestamp: "2026-11-26T09:15:12+02:00",
@@ -199,5 +246,22 @@ describe("eventToSignal", () => {
     expect(eventToSignal(eventAt(8), { fallbackTimestampMs: 42 }).timestampMs).toBe(
       Date.UTC(2026, 10, 26, 9, 15, 13, 100),
     );
+  });
+});
+
+describe("parseTracingLine on deeply nested JSON", () => {
+  const nested = (depth: number) =>
+    `{"timestamp":"2026-12-03T15:12:00Z","level":"ERROR","fields":{"message":"m","d":${"[".repeat(depth)}${"]".repeat(depth)}},"target":"t"}`;
+
+  it("skips a line nested deeper than the limit as too_deep, whatever the depth", () => {
+    expect(parseTracingLine(nested(10_000))).toEqual({ ok: false, reason: "too_deep" });
+    expect(parseTracingLine(nested(MAX_JSON_DEPTH - 1))).toEqual({ ok: false, reason: "too_deep" });
+  });
+
+  it("keeps a line at the limit, and brackets inside strings do not count", () => {
+    // The object and `fields` take two levels.
+    expect(parseTracingLine(nested(MAX_JSON_DEPTH - 2)).ok).toBe(true);
+    const text = `{"level":"ERROR","fields":{"message":"${"[{".repeat(500)}\\"${"[".repeat(100)}"}}`;
+    expect(eventOf(text).message).toContain("[{[{");
   });
 });

@@ -10,11 +10,14 @@ import {
   redactFieldsCounted,
   redactTextCounted,
 } from "../domain/redact.js";
-import { epochToMs } from "../domain/timestamp.js";
+import { epochToMs, parseRfc3339Ms, UNPARSABLE_TIME_MS } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
 
-/** Why a line is not a log event: not JSON at all, JSON cut off mid-write, or longer than allowed. */
-export type JunkReason = "not_json" | "cut_off" | "oversize";
+/**
+ * Why a line is not a log event: not JSON at all, JSON cut off mid-write, longer than allowed, or nested
+ * deeper than MAX_JSON_DEPTH.
+ */
+export type JunkReason = "not_json" | "cut_off" | "oversize" | "too_deep";
 
 /** One parsed log line, before redaction. `timestampMs` is NaN when the line has none: callers substitute. */
 export interface LogEvent {
@@ -36,6 +39,12 @@ export type ParseResult = { ok: true; event: LogEvent } | { ok: false; reason: J
 
 /** Longest line parsed by default (1 MiB of UTF-16 units); longer ones are junk, not memory. */
 export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
+
+/**
+ * Deepest object/array nesting parsed. tracing writes 3 or 4 levels; a line nested thousands deep parses,
+ * but then overflows the stack of every recursive walk after it (redaction, JSON.stringify in the store).
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** Default bound of every string carried in a Signal (message, each field value). */
 export const DEFAULT_MAX_FIELD_CHARS = 2048;
@@ -60,31 +69,69 @@ const PROMOTED_KEYS = new Set(["message", "error_code", "request_id", "log.targe
 // Hidden bytes after the cut so a secret straddling it is still whole when redacted.
 const REDACT_SLACK_CHARS = 512;
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?([Zz]|[+-]\d{2}:?\d{2})?$/;
-
 const EPOCH_TEXT = /^-?\d+(?:\.\d+)?$/;
 
 /**
- * Pure: an RFC 3339 timestamp with any number of fraction digits (truncated to ms), or an epoch number (or
- * its text) in seconds, ms, µs or ns told apart by magnitude; NaN when neither. The intake judges the range.
+ * Pure: an RFC 3339 timestamp (see parseRfc3339Ms), or an epoch number (or its text) in seconds, ms, µs or
+ * ns told apart by magnitude; NaN when neither. The intake judges the range.
  */
 export function parseTimestampMs(value: unknown): number {
   if (typeof value === "number") return epochToMs(value);
   if (typeof value !== "string") return Number.NaN;
   const text = value.trim();
   if (EPOCH_TEXT.test(text)) return epochToMs(Number(text));
-  const m = RFC3339.exec(text);
-  if (!m) return Number.NaN;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  // Truncate, not round: .999999999 stays in its own second.
-  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
-  let utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  if (zone && zone !== "Z" && zone !== "z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    utc -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  return parseRfc3339Ms(text);
+}
+
+/** A missing timestamp stays NaN (the read time, not counted); one present but unusable is counted. */
+function lineTimeMs(value: unknown): number {
+  if (value === undefined) return Number.NaN;
+  const ms = parseTimestampMs(value);
+  return Number.isNaN(ms) ? UNPARSABLE_TIME_MS : ms;
+}
+
+/** Pure, iterative: whether JSON text nests objects/arrays deeper than `max` (brackets in strings skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return utc;
+  return false;
+}
+
+// Keys read in any case (`"LEVEL"`, `"Fields":{"Message"}`), as other loggers and shippers write them.
+const TOP_CASE_FREE = new Set([
+  "timestamp",
+  "level",
+  "fields",
+  "target",
+  "span",
+  "spans",
+  "message",
+  "error_code",
+]);
+const FIELD_CASE_FREE = new Set(["message", "error_code"]);
+
+/** Pure: `obj` with the `names` spelled in another case renamed to lower case, unless already present so. */
+function lowerKeys(obj: Record<string, unknown>, names: ReadonlySet<string>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(obj)) {
+    const lower = key.toLowerCase();
+    if (lower === key || !names.has(lower) || Object.hasOwn(obj, lower) || (out && Object.hasOwn(out, lower)))
+      continue;
+    out ??= { ...obj };
+    out[lower] = out[key];
+    delete out[key];
+  }
+  return out ?? obj;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -126,17 +173,19 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
     return { ok: false, reason: "oversize" };
   const text = line.trim();
   if (!text.startsWith("{")) return { ok: false, reason: "not_json" };
-  let parsed: unknown;
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, reason: "too_deep" };
+  let json: unknown;
   try {
-    parsed = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     return { ok: false, reason: "cut_off" };
   }
-  if (!isObject(parsed)) return { ok: false, reason: "not_json" };
+  if (!isObject(json)) return { ok: false, reason: "not_json" };
+  const parsed = lowerKeys(json, TOP_CASE_FREE);
   const level = typeof parsed.level === "string" ? parsed.level.trim().toUpperCase() : "";
   if (!LEVELS.has(level)) return { ok: false, reason: "not_json" };
 
-  const nested = isObject(parsed.fields) ? parsed.fields : {};
+  const nested = isObject(parsed.fields) ? lowerKeys(parsed.fields, FIELD_CASE_FREE) : {};
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!FORMAT_KEYS.has(key) && !PROMOTED_KEYS.has(key)) fields[key] = value;
@@ -148,7 +197,7 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
   return {
     ok: true,
     event: {
-      timestampMs: parseTimestampMs(parsed.timestamp),
+      timestampMs: lineTimeMs(parsed.timestamp),
       level: level as Level,
       target: asText(parsed.target) ?? asText(nested["log.target"]) ?? "",
       message: asText(nested.message) ?? asText(parsed.message) ?? "",

@@ -37,7 +37,7 @@ export function batchHandler(deps: FileSourceDeps, counts?: BatchCounts) {
     if (!counts) return;
     counts.lines += batch.lines;
     counts.signals += batch.signals.length;
-    counts.junk += batch.junk.not_json + batch.junk.cut_off + batch.junk.oversize;
+    counts.junk += batch.junk.not_json + batch.junk.cut_off + batch.junk.oversize + batch.junk.too_deep;
     for (const outcome of outcomes) {
       if (outcome.kind === "new") counts.newIncidents++;
       else if (outcome.kind === "duplicate") counts.duplicates++;

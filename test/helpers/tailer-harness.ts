@@ -78,7 +78,8 @@ export function useTailerWorld() {
     });
     tailers.push(tailer);
     const codes = () => batches.flatMap((b) => b.signals.map((s) => s.errorCode));
-    const junk = () => batches.reduce((n, b) => n + b.junk.not_json + b.junk.cut_off + b.junk.oversize, 0);
+    const junk = () =>
+      batches.reduce((n, b) => n + b.junk.not_json + b.junk.cut_off + b.junk.oversize + b.junk.too_deep, 0);
     const logged = (msg: RegExp) => logs.filter((l) => msg.test(String(l.msg)));
     return { tailer, store, batches, logs, codes, junk, logged };
   }

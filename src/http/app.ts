@@ -24,6 +24,7 @@ import type { Store } from "../store/store.js";
 import { bearerAuth } from "./auth.js";
 import { createErrorHandler, notFound, problem, zodIssues } from "./errors.js";
 import { feedbackRoutes } from "./feedback-routes.js";
+import { hostGuard, needsHostGuard } from "./host-guard.js";
 import { incidentActionRoutes } from "./incident-action-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
@@ -65,6 +66,11 @@ export function createApp(deps: AppDeps): Hono {
   });
   const auth = bearerAuth(config.webhook.token);
   const session = { token: config.webhook.token, now: deps.now, publicUrl: config.publicUrl };
+  if (needsHostGuard(config.webhook.token, config.listen)) {
+    app.use("/api/*", hostGuard({ publicUrl: config.publicUrl, json: true }));
+    for (const path of ["/", "/incidents/*", "/login", "/logout"])
+      app.use(path, hostGuard({ publicUrl: config.publicUrl, json: false }));
+  }
   // Incidents hold log text, diagnoses and links: with a token set, reading them needs it (or a page session).
   app.use("/api/*", apiAuth(session));
   app.route("/api/incidents", incidentsRoutes({ store, now: deps.now }));

@@ -134,6 +134,14 @@ describe("incident API", () => {
     }
   });
 
+  it("rejects a `before` that is not an incident id, naming it (it used to answer an empty page)", async () => {
+    for (const q of ["before=abc", "before=-1", "before=1.5", "before=", "before=12345678901234567"]) {
+      const res = await app().request(`/api/incidents?${q}`);
+      expect(res.status, q).toBe(400);
+      expect((await res.json()).issues[0].path, q).toBe("before");
+    }
+  });
+
   it("gets one incident by id, and 404 JSON for an unknown one", async () => {
     const [outcome] = await store.ingest([signal(7)], { windowMs: 300_000, maxAgeMs: 3_600_000, now: NOW });
     const id = (outcome as { incidentId: string }).incidentId;

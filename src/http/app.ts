@@ -30,6 +30,7 @@ import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
 import { httpMetrics, zeroRouteSeries } from "./metrics-middleware.js";
 import { pageRoutes } from "./page/page-routes.js";
+import { RevokedSessions } from "./session.js";
 import { apiAuth } from "./web-auth.js";
 
 /** Everything the HTTP app needs, passed in (no globals). */
@@ -65,7 +66,12 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(body, 200, { "Content-Type": metrics.registry.contentType });
   });
   const auth = bearerAuth(config.webhook.token);
-  const session = { token: config.webhook.token, now: deps.now, publicUrl: config.publicUrl };
+  const session = {
+    token: config.webhook.token,
+    now: deps.now,
+    publicUrl: config.publicUrl,
+    revoked: new RevokedSessions(),
+  };
   if (needsHostGuard(config.webhook.token, config.listen)) {
     app.use("/api/*", hostGuard({ publicUrl: config.publicUrl, json: true }));
     for (const path of ["/", "/incidents/*", "/login", "/logout"])

@@ -193,7 +193,7 @@ export function pageRoutes(deps: PageDeps): Hono {
     return c.redirect(next, 303);
   });
   app.post("/logout", sameSite, async (c) => {
-    endSession(c);
+    await endSession(c, deps);
     return c.redirect(deps.token === null ? "/" : "/login", 303);
   });
   return app;

@@ -9,7 +9,7 @@ import { createMetrics } from "../metrics.js";
 import { createIntake } from "../pipeline/intake.js";
 import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
-import { createApp, listenGuard } from "./app.js";
+import { createApp, insecureListenWarning, listenGuard } from "./app.js";
 
 const NOW = Date.parse("2026-11-26T10:00:00Z");
 const config = configSchema.parse({});
@@ -175,6 +175,14 @@ describe("listenGuard", () => {
   it("allows any address with a token, or with --insecure", () => {
     expect(() => listenGuard("0.0.0.0:9095", "0123456789abcdef", false)).not.toThrow();
     expect(() => listenGuard("0.0.0.0:9095", null, true)).not.toThrow();
+  });
+
+  it("warns once at start-up when --insecure opens the page and API to the network without a token", () => {
+    expect(insecureListenWarning("0.0.0.0:9095", null, true)).toMatch(
+      /^serving without a webhook token on 0\.0\.0\.0:9095 \(--insecure\): anyone who can reach this port can read incidents/,
+    );
+    expect(insecureListenWarning("127.0.0.1:9095", null, true)).toBeNull();
+    expect(insecureListenWarning("0.0.0.0:9095", "0123456789abcdef", true)).toBeNull();
   });
 
   it("extracts hosts from HOST:PORT", () => {});

@@ -171,3 +171,17 @@ export function listenGuard(listen: string, token: string | null, insecure: bool
       "127.0.0.1, or pass --insecure if something in front of ai-monitor already authenticates.",
   );
 }
+
+/** The start-up warning for `serve --insecure` beyond loopback without a token, or null when none is due. */
+export function insecureListenWarning(
+  listen: string,
+  token: string | null,
+  insecure: boolean,
+): string | null {
+  if (token || !insecure || isLoopback(parseListen(listen).host)) return null;
+  return (
+    `serving without a webhook token on ${listen} (--insecure): anyone who can reach this port can read ` +
+    "incidents, acknowledge and resolve them, and post alerts, unless something in front of ai-monitor " +
+    "authenticates. Set AI_MONITOR_WEBHOOK_TOKEN to require the token."
+  );
+}

@@ -118,6 +118,14 @@ for (const backend of backends) {
         incident: { status: "resolved", resolvedAt: "2026-11-26T10:01:00.000Z", resolvedBy: null },
       });
       expect((await (await post(`/api/incidents/${a}/resolve`)).json()).outcome).toBe("already-resolved");
+      // An acknowledgement lasts until the incident resolves: a resolved one cannot take one.
+      const late = await post(`/api/incidents/${a}/ack`, JSON.stringify({ by: "dan" }), json);
+      expect(late.status).toBe(409);
+      expect(await late.json()).toMatchObject({
+        outcome: "already-resolved",
+        error: expect.stringContaining("already resolved"),
+        incident: { status: "resolved", acknowledgedBy: "bob" },
+      });
 
       expect((await post("/api/incidents/99999/resolve")).status).toBe(404);
       expect((await post("/api/incidents/99999/ack")).status).toBe(404);
@@ -162,6 +170,11 @@ for (const backend of backends) {
       const done = await run({ action: "resolve", incidentId: b, note: "rolled back", by: "carol" });
       expect(done).toMatchObject({ code: 0 });
       expect(done.out).toContain(`incident ${b} resolved`);
+      expect(await run({ action: "ack", incidentId: b, by: "dan" })).toMatchObject({
+        code: 1,
+        out: "",
+        err: `incident ${b} is already resolved: nothing acknowledged (an acknowledgement lasts only until the incident resolves)\n`,
+      });
       const check = await openStore(config, silentLogger());
       try {
         expect(await check.getIncident(b)).toMatchObject({

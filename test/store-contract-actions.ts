@@ -69,6 +69,21 @@ export function actionsContract({
       expect(await store().openAcknowledgement(FP, later.incidentId)).toBeNull();
     });
 
+    it("refuses to acknowledge a resolved incident (an acknowledgement lasts until it resolves)", async () => {
+      const { incidentId } = await newIncident();
+      const id = Number(incidentId);
+      expect(await store().resolveIncident(id, { at: T0 + MIN })).toBe("resolved");
+      expect(await store().ackIncident(id, { at: T0 + 2 * MIN, by: "bob" })).toBe("already-resolved");
+      expect(await incident(incidentId)).toMatchObject({ acknowledgedAt: null, acknowledgedBy: null });
+      // Acknowledged, then resolved: the resolution is what the caller needs to hear about.
+      const other = await newIncident({ ...AUTH });
+      await store().ackIncident(Number(other.incidentId), { at: T0 + MIN });
+      await store().resolveIncident(Number(other.incidentId), { at: T0 + 2 * MIN });
+      expect(await store().ackIncident(Number(other.incidentId), { at: T0 + 3 * MIN })).toBe(
+        "already-resolved",
+      );
+    });
+
     it("forgets the acknowledgement and the manual resolution when a repeat reopens the incident", async () => {
       const { incidentId } = await newIncident();
       const id = Number(incidentId);

@@ -29,7 +29,7 @@ const DONE: Record<string, string> = {
   "already-acked": "was already acknowledged: nothing changed",
 };
 
-/** Resolve or acknowledge; returns the exit code (0 done or already so, 1 unknown incident, 2 invalid input). */
+/** Resolve or acknowledge; returns the exit code (0 done or already so, 1 unknown incident or ack of a resolved one, 2 invalid input). */
 export async function runIncidentAction(
   config: Config,
   options: IncidentActionOptions,
@@ -60,6 +60,12 @@ export async function runIncidentAction(
         : await store.ackIncident(id.data, toActionInput(input.data, at));
     if (outcome === "not-found") {
       io.err(`incident ${id.data} not found (see \`ai-monitor incidents\`)\n`);
+      return 1;
+    }
+    if (options.action === "ack" && outcome === "already-resolved") {
+      io.err(
+        `incident ${id.data} is already resolved: nothing acknowledged (an acknowledgement lasts only until the incident resolves)\n`,
+      );
       return 1;
     }
     io.out(`incident ${id.data} ${DONE[outcome]}\n`);

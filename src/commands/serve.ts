@@ -6,7 +6,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import type { Config } from "../config/schema.js";
 import { diagnoserSummary } from "../diagnose/claude-summary.js";
 import { listenError, usageError } from "../fatal.js";
-import { createApp, listenGuard } from "../http/app.js";
+import { createApp, insecureListenWarning, listenGuard } from "../http/app.js";
 import { parseListen } from "../http/listen-address.js";
 import type { Logger } from "../log.js";
 import { createRuntime, type Runtime } from "../main.js";
@@ -76,6 +76,8 @@ export async function startServe(
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
 
   await logStartup(runtime);
+  const warning = insecureListenWarning(config.listen, config.webhook.token, options.insecure);
+  if (warning) log.warn({ listen: config.listen }, warning);
   const stopWatchCheck = await startWatchCheck({ patterns: config.watch.paths, log });
   const tailer = tailerFor(runtime, options.fromBeginning);
   await tailer.start();

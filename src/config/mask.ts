@@ -17,12 +17,28 @@ export function maskUrl(url: string | null): string | null {
   }
 }
 
+/** Mask any user name and password in publicUrl: a link has no use for them, and either may be a secret. */
+export function maskPublicUrl(url: string | null): string | null {
+  if (!url) return url;
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    if (parsed.username) parsed.username = "***";
+    if (parsed.password) parsed.password = "***";
+    // The schema strips trailing slashes; URL puts one back on a bare host.
+    return url.endsWith("/") ? parsed.toString() : parsed.toString().replace(/\/+$/, "");
+  } catch {
+    return "***";
+  }
+}
+
 /** The configuration as `config check` prints it. */
 export function maskedConfig(config: Config): Record<string, unknown> {
   // `claude`, `budget` and `discord` are derived from the sections people write: print those.
   const { claude: _claude, budget: _budget, discord: _discord, ...written } = config;
   return {
     ...written,
+    publicUrl: maskPublicUrl(config.publicUrl),
     store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },
     watch: { ...config.watch, pollInterval: formatDurationMs(config.watch.pollInterval) },
     dedup: {

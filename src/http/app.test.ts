@@ -9,7 +9,7 @@ import { createMetrics } from "../metrics.js";
 import { createIntake } from "../pipeline/intake.js";
 import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
-import { createApp, listenGuard } from "./app.js";
+import { createApp, insecureListenWarning, listenGuard } from "./app.js";
 
 const NOW = Date.parse("2026-11-26T10:00:00Z");
 const config = configSchema.parse({});
@@ -134,6 +134,14 @@ describe("incident API", () => {
     }
   });
 
+  it("rejects a `before` that is not an incident id, naming it (it used to answer an empty page)", async () => {
+    for (const q of ["before=abc", "before=-1", "before=1.5", "before=", "before=12345678901234567"]) {
+      const res = await app().request(`/api/incidents?${q}`);
+      expect(res.status, q).toBe(400);
+      expect((await res.json()).issues[0].path, q).toBe("before");
+    }
+  });
+
   it("gets one incident by id, and 404 JSON for an unknown one", async () => {
     const [outcome] = await store.ingest([signal(7)], { windowMs: 300_000, maxAgeMs: 3_600_000, now: NOW });
     const id = (outcome as { incidentId: string }).incidentId;
@@ -167,6 +175,14 @@ describe("listenGuard", () => {
   it("allows any address with a token, or with --insecure", () => {
     expect(() => listenGuard("0.0.0.0:9095", "0123456789abcdef", false)).not.toThrow();
     expect(() => listenGuard("0.0.0.0:9095", null, true)).not.toThrow();
+  });
+
+  it("warns once at start-up when --insecure opens the page and API to the network without a token", () => {
+    expect(insecureListenWarning("0.0.0.0:9095", null, true)).toMatch(
+      /^serving without a webhook token on 0\.0\.0\.0:9095 \(--insecure\): anyone who can reach this port can read incidents/,
+    );
+    expect(insecureListenWarning("127.0.0.1:9095", null, true)).toBeNull();
+    expect(insecureListenWarning("0.0.0.0:9095", "0123456789abcdef", true)).toBeNull();
   });
 
   it("extracts hosts from HOST:PORT", () => {});

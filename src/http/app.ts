@@ -27,11 +27,13 @@ import type { Store } from "../store/store.js";
 import { bearerAuth } from "./auth.js";
 import { createErrorHandler, notFound, problem } from "./errors.js";
 import { feedbackRoutes } from "./feedback-routes.js";
+import { hostGuard, needsHostGuard } from "./host-guard.js";
 import { incidentActionRoutes } from "./incident-action-routes.js";
 import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
 import { httpMetrics, zeroRouteSeries } from "./metrics-middleware.js";
 import { pageRoutes } from "./page/page-routes.js";
+import { RevokedSessions } from "./session.js";
 import { apiAuth } from "./web-auth.js";
 
 /** Everything the HTTP app needs, passed in (no globals). */
@@ -67,7 +69,17 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(body, 200, { "Content-Type": metrics.registry.contentType });
   });
   const auth = bearerAuth(config.webhook.token);
-  const session = { token: config.webhook.token, now: deps.now, publicUrl: config.publicUrl };
+  const session = {
+    token: config.webhook.token,
+    now: deps.now,
+    publicUrl: config.publicUrl,
+    revoked: new RevokedSessions(),
+  };
+  if (needsHostGuard(config.webhook.token, config.listen)) {
+    app.use("/api/*", hostGuard({ publicUrl: config.publicUrl, json: true }));
+    for (const path of ["/", "/incidents/*", "/login", "/logout"])
+      app.use(path, hostGuard({ publicUrl: config.publicUrl, json: false }));
+  }
   // Incidents hold log text, diagnoses and links: with a token set, reading them needs it (or a page session).
   app.use("/api/*", apiAuth(session));
   app.route("/api/incidents", incidentsRoutes({ store, now: deps.now }));
@@ -188,5 +200,19 @@ export function listenGuard(listen: string, token: string | null, insecure: bool
     `refusing to listen on ${listen} without a webhook token: anyone who can reach this port could inject ` +
       "alerts, page people and spend the LLM budget. Set AI_MONITOR_WEBHOOK_TOKEN (webhook.token), listen on " +
       "127.0.0.1, or pass --insecure if something in front of ai-monitor already authenticates.",
+  );
+}
+
+/** The start-up warning for `serve --insecure` beyond loopback without a token, or null when none is due. */
+export function insecureListenWarning(
+  listen: string,
+  token: string | null,
+  insecure: boolean,
+): string | null {
+  if (token || !insecure || isLoopback(parseListen(listen).host)) return null;
+  return (
+    `serving without a webhook token on ${listen} (--insecure): anyone who can reach this port can read ` +
+    "incidents, acknowledge and resolve them, and post alerts, unless something in front of ai-monitor " +
+    "authenticates. Set AI_MONITOR_WEBHOOK_TOKEN to require the token."
   );
 }

@@ -3,8 +3,10 @@
  * resolution is announced as an Alertmanager one is) or acknowledges it (its recurrences stop paging people
  * until it resolves). Mounted under /api, so the same bearer token guards them as the incident API. The JSON
  * body is optional: `{ "note": "...", "by": "..." }` for resolve, `{ "by": "..." }` for ack.
- * Answers 200 `{ outcome, incident }` (`outcome`: resolved | already-resolved, acked | already-acked), 404 for
- * an unknown incident, 400 naming the offending field, 415 for a body that is not JSON.
+ * Answers 200 `{ outcome, incident }` (`outcome`: resolved | already-resolved, acked | already-acked), 409
+ * `{ outcome: "already-resolved", incident, error }` for an ack of a resolved incident (an acknowledgement
+ * lasts until it resolves), 404 for an unknown incident, 400 naming the offending field, 415 for a body that
+ * is not JSON.
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -57,10 +59,14 @@ export function incidentActionRoutes(deps: { store: Store; now: () => number }):
     maxSize: BODY_LIMIT_BYTES,
     onError: (c) => problem(c, 413, "payload too large", { limitBytes: BODY_LIMIT_BYTES }),
   });
-  const answer = async (c: Context, id: number, outcome: string) => {
+  const answer = async (c: Context, action: "ack" | "resolve", id: number, outcome: string) => {
     if (outcome === "not-found") return problem(c, 404, "incident not found", { id: String(id) });
     const incident = await store.getIncident(String(id));
     const [json] = incident ? await incidentsWithFeedback(store, [incident]) : [null];
+    if (action === "ack" && outcome === "already-resolved") {
+      const error = "incident is already resolved: an acknowledgement lasts only until it resolves";
+      return c.json({ outcome, incident: json, error }, 409);
+    }
     return c.json({ outcome, incident: json }, 200);
   };
   return new Hono()
@@ -68,12 +74,12 @@ export function incidentActionRoutes(deps: { store: Store; now: () => number }):
       const parsed = await parseRequest(c, resolveInputSchema);
       if (!parsed.ok) return parsed.response;
       const outcome = await store.resolveIncident(parsed.id, toActionInput(parsed.input, now()));
-      return answer(c, parsed.id, outcome);
+      return answer(c, "resolve", parsed.id, outcome);
     })
     .post("/:id/ack", limit, async (c) => {
       const parsed = await parseRequest(c, ackInputSchema);
       if (!parsed.ok) return parsed.response;
       const outcome = await store.ackIncident(parsed.id, toActionInput(parsed.input, now()));
-      return answer(c, parsed.id, outcome);
+      return answer(c, "ack", parsed.id, outcome);
     });
 }

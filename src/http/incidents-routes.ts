@@ -18,7 +18,10 @@ export const DEFAULT_PAGE_LIMIT = 50;
 export const listQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
-    before: z.string().min(1).max(200).optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,16}$/, "not an incident id: pass the nextBefore of the previous page")
+      .optional(),
     ...filterInputShape,
   })
   .strict();

@@ -19,6 +19,24 @@ export interface SessionOptions {
   now: () => number;
   /** Public URL of ai-monitor (behind a proxy): its origin counts as this site's origin too. */
   publicUrl: string | null;
+  /** Sessions ended by logout before their expiry (this process only). */
+  revoked?: RevokedSessions;
+}
+
+/**
+ * Logged-out sessions, in memory: a cookie carries only its signed expiry, so a session is named by it. Two
+ * logins in the same millisecond share a name, and a logout ends both (safe side). A restart forgets
+ * them: a cookie logged out before it works again until its expiry (at most SESSION_TTL_MS).
+ */
+export class RevokedSessions {
+  private readonly expiries = new Set<number>();
+  revoke(expiresMs: number, nowMs: number): void {
+    for (const at of this.expiries) if (at <= nowMs) this.expiries.delete(at);
+    this.expiries.add(expiresMs);
+  }
+  has(expiresMs: number): boolean {
+    return this.expiries.has(expiresMs);
+  }
 }
 
 /** Pure: the cookie signing key for `token`, never the token itself. */
@@ -46,20 +64,28 @@ export async function startSession(c: Context, options: SessionOptions & { token
   });
 }
 
-/** Clear the session cookie. */
-export function endSession(c: Context): void {
+/** Clear the session cookie, and refuse it from now on if it was a valid one. */
+export async function endSession(c: Context, options: SessionOptions): Promise<void> {
+  const expiresMs = await sessionExpiry(c, options);
+  if (expiresMs !== null) options.revoked?.revoke(expiresMs, options.now());
   deleteCookie(c, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Strict", secure: overHttps(c) });
 }
 
-/** Whether the request carries a session cookie that is signed with the current token and not expired. */
-export async function hasSession(c: Context, options: SessionOptions): Promise<boolean> {
-  if (options.token === null) return false;
+/** The expiry of the request's session cookie when it is signed with the current token and not expired. */
+async function sessionExpiry(c: Context, options: SessionOptions): Promise<number | null> {
+  if (options.token === null) return null;
   const value = await getSignedCookie(c, sessionKey(options.token), SESSION_COOKIE);
-  if (typeof value !== "string" || !/^\d{1,16}$/.test(value)) return false;
+  if (typeof value !== "string" || !/^\d{1,16}$/.test(value)) return null;
   const expiresMs = Number(value);
   const now = options.now();
   // A signed expiry further away than one TTL was not written by this code: refuse it as well.
-  return expiresMs > now && expiresMs <= now + SESSION_TTL_MS;
+  return expiresMs > now && expiresMs <= now + SESSION_TTL_MS ? expiresMs : null;
+}
+
+/** Whether the request carries a live session: signed with the current token, not expired, not logged out. */
+export async function hasSession(c: Context, options: SessionOptions): Promise<boolean> {
+  const expiresMs = await sessionExpiry(c, options);
+  return expiresMs !== null && !options.revoked?.has(expiresMs);
 }
 
 const originOf = (url: string | undefined | null): string | null => {

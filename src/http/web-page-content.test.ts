@@ -241,6 +241,10 @@ describe("the forms", () => {
     html = await (await get(`/incidents/${ids.one}`)).text();
     expect(html).toContain("pool raised to 50");
     expect(html).toContain("This incident is resolved");
+    const late = await post(`/incidents/${ids.one}/ack`, { by: "bo" });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain("This incident is already resolved");
+    expect((await store.getIncident(ids.one))?.acknowledgedBy).toBe("ana");
     expect((await post(`/incidents/${ids.one}/resolve`, {})).headers.get("location")).toContain(
       "done=already-resolved",
     );

@@ -203,6 +203,20 @@ describe("login and the session cookie", () => {
     expect(res.headers.get("set-cookie")).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
   });
 
+  it("ends the session on logout: the old cookie no longer opens the page or the API", async () => {
+    const a = app();
+    const cookie = await login(a);
+    clock += 1;
+    const other = await login(a);
+    expect((await a.request("/api/incidents", { headers: { cookie } })).status).toBe(200);
+    const res = await a.request("/logout", { method: "POST", headers: { origin: ORIGIN, cookie } });
+    expect(res.status).toBe(303);
+    expect((await a.request("/api/incidents", { headers: { cookie } })).status).toBe(401);
+    expect((await a.request("/", { headers: { cookie } })).status).toBe(303);
+    // Another browser's session, started at another instant, goes on.
+    expect((await a.request("/api/incidents", { headers: { cookie: other } })).status).toBe(200);
+  });
+
   it("still takes the bearer token on the API, and answers 401 without token or cookie", async () => {
     const bearer = await app().request("/api/incidents", { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(bearer.status).toBe(200);

@@ -24,6 +24,18 @@ export interface Acknowledgement {
   by: string | null;
 }
 
+/** What acknowledging answers. */
+export type AckOutcome = "acked" | "already-acked" | "already-resolved" | "not-found";
+
+/** Pure (both backends): why an incident in this state cannot be acknowledged now, or null when it can. */
+export function ackRefusal(state: {
+  status: string;
+  acknowledged_at: number | null;
+}): "already-resolved" | "already-acked" | null {
+  if (state.status !== "open") return "already-resolved";
+  return state.acknowledged_at !== null ? "already-acked" : null;
+}
+
 /** Resolve, acknowledge, and the quiet-period resolution. */
 export interface IncidentActions {
   /**
@@ -31,8 +43,11 @@ export interface IncidentActions {
    * commented and closed, JSONL line), exactly as an Alertmanager resolution does.
    */
   resolveIncident(id: number, input: ResolveInput): Promise<"resolved" | "already-resolved" | "not-found">;
-  /** Acknowledge an incident: until it resolves, its recurrences notify no person-facing sink. */
-  ackIncident(id: number, input: AckInput): Promise<"acked" | "already-acked" | "not-found">;
+  /**
+   * Acknowledge an open incident: until it resolves, its recurrences notify no person-facing sink. A resolved
+   * one is refused ("already-resolved"): the acknowledgement would end at once, so it would promise nothing.
+   */
+  ackIncident(id: number, input: AckInput): Promise<AckOutcome>;
   /** The open acknowledged incident of `fingerprint` other than `exceptId`, if any (oldest acknowledgement). */
   openAcknowledgement(fingerprint: string, exceptId: string): Promise<Acknowledgement | null>;
   /**

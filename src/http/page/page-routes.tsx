@@ -48,6 +48,9 @@ const NOTICES: Record<string, string> = {
   "already-resolved": "It was already resolved.",
 };
 
+const ACK_RESOLVED =
+  "This incident is already resolved: an acknowledgement lasts only until it resolves, so nothing changed.";
+
 /** Pages hold log text and diagnoses: no caching, no framing (one-click forms), no third-party anything. */
 const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next();
@@ -168,6 +171,8 @@ export function pageRoutes(deps: PageDeps): Hono {
           : await store.resolveIncident(id.data, input);
       if (outcome === "not-found")
         return refuse(c, 404, "Incident not found", [`There is no incident ${id.data}.`]);
+      if (action === "ack" && outcome === "already-resolved")
+        return refuse(c, 409, "Not acknowledged", [ACK_RESOLVED], back);
       return c.redirect(`${back}?done=${outcome}#state`, 303);
     });
   stateForm("ack");
@@ -188,7 +193,7 @@ export function pageRoutes(deps: PageDeps): Hono {
     return c.redirect(next, 303);
   });
   app.post("/logout", sameSite, async (c) => {
-    endSession(c);
+    await endSession(c, deps);
     return c.redirect(deps.token === null ? "/" : "/login", 303);
   });
   return app;

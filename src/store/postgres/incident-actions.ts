@@ -6,7 +6,7 @@
  * shared with SQLite) need not know about it. Row shapes are SQLite's (sqlite/incident-actions.ts).
  */
 import { SEVERITY_ORDER } from "../../domain/severity.js";
-import { severityRankSql } from "../incident-actions.js";
+import { ackRefusal, severityRankSql } from "../incident-actions.js";
 import { parseId } from "../rows.js";
 import type { Store } from "../store.js";
 import { LOCK_NS, lockKey } from "./lock-keys.js";
@@ -124,7 +124,8 @@ export function postgresIncidentActions(
       tx(async (sql) => {
         const row = await lockedState(sql, id);
         if (!row) return "not-found" as const;
-        if (row.acknowledged_at !== null) return "already-acked" as const;
+        const refusal = ackRefusal(row);
+        if (refusal) return refusal;
         await sql(SQL.ack, [id, input.at, input.by ?? null]);
         return "acked" as const;
       }),

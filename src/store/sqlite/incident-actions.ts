@@ -8,6 +8,7 @@ import { SEVERITY_ORDER } from "../../domain/severity.js";
 import {
   type AckInput,
   type Acknowledgement,
+  ackRefusal,
   type ResolveInput,
   severityRankSql,
 } from "../incident-actions.js";
@@ -85,7 +86,8 @@ export function bindIncidentActions(db: Database.Database) {
     ackIncident: db.transaction((id: number, input: AckInput) => {
       const row = s.state.get(id);
       if (!row) return "not-found" as const;
-      if (row.acknowledged_at !== null) return "already-acked" as const;
+      const refusal = ackRefusal(row);
+      if (refusal) return refusal;
       s.ack.run(input.at, input.by ?? null, id);
       return "acked" as const;
     }).immediate,

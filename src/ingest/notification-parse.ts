@@ -34,12 +34,24 @@ export function issuePaths(error: z.ZodError, prefix: PropertyKey[] = []): Refus
  * whole body (with the alerts' own issues too, so one answer names everything); so does a body whose alerts are
  * all refused, since nothing would be stored. Otherwise the payload keeps the valid alerts, in order.
  */
+// Extending a zod object builds a new schema that zod compiles again on first use: once per envelope, not per
+// request (a storm paid it on every POST).
+const withAlerts = new WeakMap<z.ZodObject, z.ZodObject>();
+function envelopeWithAlerts(envelope: z.ZodObject): z.ZodObject {
+  let schema = withAlerts.get(envelope);
+  if (!schema) {
+    schema = envelope.extend({ alerts: z.array(z.unknown()).min(1) });
+    withAlerts.set(envelope, schema);
+  }
+  return schema;
+}
+
 export function parseNotification<E extends z.ZodObject, A extends z.ZodObject>(
   envelope: E,
   alert: A,
   body: unknown,
 ): NotificationParse<Omit<z.infer<E>, "alerts"> & { alerts: z.infer<A>[] }> {
-  const head = envelope.extend({ alerts: z.array(z.unknown()).min(1) }).safeParse(body);
+  const head = envelopeWithAlerts(envelope).safeParse(body);
   const raw = (body as { alerts?: unknown } | null)?.alerts;
   const alerts: z.infer<A>[] = [];
   const refused: RefusedAlert[] = [];

@@ -16,11 +16,23 @@ const SENSITIVE_KEY =
 
 /** Pure: true when a field's key names a credential (authorization, password, token, cookie, apiKey, ...). */
 export function isSensitiveKey(key: string, extraFields: readonly string[] = []): boolean {
-  const normal = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-  if (SENSITIVE_KEY.test(normal)) return true;
+  if (builtInSensitive(key)) return true;
   if (extraFields.length === 0) return false;
   const lower = key.toLowerCase();
   return extraFields.some((field) => field.toLowerCase() === lower);
+}
+
+// Field and label names repeat in every alert of a storm: the built-in rule's answer per name is remembered
+// (bounded, forgotten whole when full).
+const sensitiveNames = new Map<string, boolean>();
+function builtInSensitive(key: string): boolean {
+  let known = sensitiveNames.get(key);
+  if (known === undefined) {
+    known = SENSITIVE_KEY.test(key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase());
+    if (sensitiveNames.size >= 4096) sensitiveNames.clear();
+    sensitiveNames.set(key, known);
+  }
+  return known;
 }
 
 function walk(value: unknown, depth: number, counts: RedactionCounts, extras: RedactExtras): unknown {

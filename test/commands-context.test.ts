@@ -3,13 +3,13 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyRustFixture } from "../../test/helpers/rust-fixture-repo.js";
-import { configSchema } from "../config/schema.js";
-import { silentLogger } from "../log.js";
-import { runContext } from "./context.js";
+import { runContext } from "../src/commands/context.js";
+import { configSchema } from "../src/config/schema.js";
+import { silentLogger } from "../src/log.js";
+import { copyRustFixture } from "./helpers/rust-fixture-repo.js";
 
 const LINES = readFileSync(
-  new URL("../../test/fixtures/logs/tracing-shapes.jsonl", import.meta.url),
+  new URL("./fixtures/logs/tracing-shapes.jsonl", import.meta.url),
   "utf8",
 ).split("\n");
 

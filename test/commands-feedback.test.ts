@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis } from "../../test/helpers/incident.js";
-import { configSchema } from "../config/schema.js";
-import { silentLogger } from "../log.js";
-import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
-import { type FeedbackOptions, runFeedback } from "./feedback.js";
-import { runIncidents } from "./incidents.js";
+import { type FeedbackOptions, runFeedback } from "../src/commands/feedback.js";
+import { runIncidents } from "../src/commands/incidents.js";
+import { configSchema } from "../src/config/schema.js";
+import { silentLogger } from "../src/log.js";
+import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import { makeDiagnosis } from "./helpers/incident.js";
 
 const NOW = Date.parse("2026-11-26T10:30:00Z");
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis, makeIncident } from "../../test/helpers/incident.js";
-import type { Delivery, Incident } from "../domain/types.js";
-import type { Sink } from "../sinks/sink.js";
-import type { Job, JobKind } from "../store/store.js";
-import { orderingGate } from "./job-stages.js";
+import type { Delivery, Incident } from "../src/domain/types.js";
+import { orderingGate } from "../src/pipeline/job-stages.js";
+import type { Sink } from "../src/sinks/sink.js";
+import type { Job, JobKind } from "../src/store/store.js";
+import { makeDiagnosis, makeIncident } from "./helpers/incident.js";
 
 const job = (kind: JobKind, attempts = 1): Job => ({
   id: "9",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import type { Delivery, Incident } from "../domain/types.js";
-import { detectionIndicator, firstAlertAt, latencyFigures } from "./detection.js";
-import { percentile } from "./targets.js";
+import type { Delivery, Incident } from "../src/domain/types.js";
+import { detectionIndicator, firstAlertAt, latencyFigures } from "../src/report/detection.js";
+import { percentile } from "../src/report/targets.js";
+import { makeIncident } from "./helpers/incident.js";
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
 const S = 1000;

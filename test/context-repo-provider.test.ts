@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyRustFixture, makeRustFixtureRepo } from "../../test/helpers/rust-fixture-repo.js";
-import type { Incident } from "../domain/types.js";
-import type { ProviderOutput } from "./context.js";
-import { bestDefinition, createRepoProvider } from "./repo-provider.js";
+import type { ProviderOutput } from "../src/context/context.js";
+import { bestDefinition, createRepoProvider } from "../src/context/repo-provider.js";
+import type { Incident } from "../src/domain/types.js";
+import { copyRustFixture, makeRustFixtureRepo } from "./helpers/rust-fixture-repo.js";
 
 const base = {
   id: "1",

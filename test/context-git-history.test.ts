@@ -2,7 +2,6 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeRustFixtureRepo } from "../../test/helpers/rust-fixture-repo.js";
 import {
   formatCommits,
   gitLog,
@@ -10,7 +9,8 @@ import {
   MAX_FILES_PER_COMMIT,
   parseGitLog,
   runGit,
-} from "./git-history.js";
+} from "../src/context/git-history.js";
+import { makeRustFixtureRepo } from "./helpers/rust-fixture-repo.js";
 
 describe("parseGitLog", () => {
   it("reads hash, author, date, subject and files of each record", () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../../test/helpers/dispatch-incident.js";
-import { MAX_BODY_CHARS } from "./issue-body.js";
+import { MAX_BODY_CHARS } from "../src/sinks/github/issue-body.js";
 import {
   humanDuration,
   lastSentAt,
@@ -8,7 +7,8 @@ import {
   resolvedComment,
   resolvedMarker,
   sentMarker,
-} from "./issue-comments.js";
+} from "../src/sinks/github/issue-comments.js";
+import { makeIncident } from "./helpers/dispatch-incident.js";
 
 const AT = Date.parse("2026-11-26T09:30:00Z");
 const T0 = Date.parse("2026-11-26T09:15:00Z");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { options, RETRO, type Row, rs, SERVICE } from "../../test/helpers/autofix-policy.js";
-import { decideEdit } from "./policy.js";
+import { decideEdit } from "../src/autofix/policy.js";
+import { options, RETRO, type Row, rs, SERVICE } from "./helpers/autofix-policy.js";
 
 const rows: Row[] = [
   // Allowed.

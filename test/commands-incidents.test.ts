@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/dispatch-incident.js";
-import { configSchema } from "../config/schema.js";
-import type { Delivery } from "../domain/types.js";
-import { silentLogger } from "../log.js";
-import { formatDeliveries, formatIncidentTable } from "../report/incident-table.js";
-import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
-import { runIncidents } from "./incidents.js";
+import { runIncidents } from "../src/commands/incidents.js";
+import { configSchema } from "../src/config/schema.js";
+import type { Delivery } from "../src/domain/types.js";
+import { silentLogger } from "../src/log.js";
+import { formatDeliveries, formatIncidentTable } from "../src/report/incident-table.js";
+import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import { makeIncident } from "./helpers/dispatch-incident.js";
 
 const delivery = (sink: string, state: Delivery["state"], remoteRef: string | null = null): Delivery => ({
   sink,

@@ -1,18 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
-import type { LlmCall, Store } from "../store/store.js";
-import { ceilingsAt, createBudgetGuard } from "./budget.js";
+import { ceilingsAt, createBudgetGuard } from "../src/diagnose/budget.js";
 import {
   createCallEstimator,
   reservationDecision,
   reservationLeaseMs,
   settlingLedger,
   worstCaseCallUsd,
-} from "./budget-reservation.js";
-import { loadCatalog } from "./catalog.js";
-import { MODEL_PRICES } from "./pricing.js";
-import { estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
+} from "../src/diagnose/budget-reservation.js";
+import { loadCatalog } from "../src/diagnose/catalog.js";
+import { MODEL_PRICES } from "../src/diagnose/pricing.js";
+import { estimateTokens, SYSTEM_PROMPT } from "../src/diagnose/prompt.js";
+import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import type { LlmCall, Store } from "../src/store/store.js";
+import { makeIncident } from "./helpers/incident.js";
 
 const NOW = Date.parse("2026-11-26T10:30:00Z");
 const SONNET = MODEL_PRICES["claude-sonnet-5-5"]!;

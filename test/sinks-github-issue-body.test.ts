@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../../test/helpers/dispatch-incident.js";
 import {
   fingerprintMarker,
   incidentMarker,
@@ -8,9 +7,10 @@ import {
   issueTitle,
   MAX_BODY_CHARS,
   MAX_TITLE_CHARS,
-} from "./issue-body.js";
-import { lastSentAt, occurrenceComment } from "./issue-comments.js";
-import { codeBlock, githubCode, githubText } from "./safe-markdown.js";
+} from "../src/sinks/github/issue-body.js";
+import { lastSentAt, occurrenceComment } from "../src/sinks/github/issue-comments.js";
+import { codeBlock, githubCode, githubText } from "../src/sinks/github/safe-markdown.js";
+import { makeIncident } from "./helpers/dispatch-incident.js";
 
 describe("issue title, labels and markers", () => {
   it("titles `[CODE] message (target)` within GitHub's 256 characters", () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis, makeIncident } from "../../test/helpers/incident.js";
-import type { AutofixPrRecord, DiagnosisFeedback, FeedbackVerdict } from "../store/store.js";
-import { accuracyIndicator, autofixIndicator, costIndicator, startOfNextUtcMonthMs } from "./outcomes.js";
+import {
+  accuracyIndicator,
+  autofixIndicator,
+  costIndicator,
+  startOfNextUtcMonthMs,
+} from "../src/report/outcomes.js";
+import type { AutofixPrRecord, DiagnosisFeedback, FeedbackVerdict } from "../src/store/store.js";
+import { makeDiagnosis, makeIncident } from "./helpers/incident.js";
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import type { Incident } from "../domain/types.js";
-import { incidentToJson } from "./incident-json.js";
+import type { Incident } from "../src/domain/types.js";
+import { incidentToJson } from "../src/http/incident-json.js";
+import { makeIncident } from "./helpers/incident.js";
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copyRustFixture } from "../../test/helpers/rust-fixture-repo.js";
-import { discoverCrates } from "./cargo-crates.js";
+import { discoverCrates } from "../src/context/cargo-crates.js";
 import {
   bestEmitter,
   emitterNeedles,
@@ -9,7 +8,8 @@ import {
   numberedLines,
   resolveLogFilename,
   sourceWindow,
-} from "./source-map.js";
+} from "../src/context/source-map.js";
+import { copyRustFixture } from "./helpers/rust-fixture-repo.js";
 
 describe("mapping targets to files", () => {
   it("lists the module file and its mod.rs; the crate root for the crate itself", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis, makeIncident } from "../../test/helpers/incident.js";
-import type { Incident } from "../domain/types.js";
-import { formatIncidentCard, plainText } from "./console-card.js";
+import type { Incident } from "../src/domain/types.js";
+import { formatIncidentCard, plainText } from "../src/sinks/console-card.js";
+import { makeDiagnosis, makeIncident } from "./helpers/incident.js";
 
 const base: Incident = makeIncident({
   id: "7",

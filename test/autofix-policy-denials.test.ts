@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { options, type Row, rs, SERVICE, SERVICE_WITH_TESTS } from "../../test/helpers/autofix-policy.js";
-import { DEFAULT_ALLOW_GLOBS, DEFAULT_DENY_GLOBS } from "../config/autofix-section.js";
-import { decideEdit, normalizeEditPath, pathDenial } from "./policy.js";
+import { decideEdit, normalizeEditPath, pathDenial } from "../src/autofix/policy.js";
+import { DEFAULT_ALLOW_GLOBS, DEFAULT_DENY_GLOBS } from "../src/config/autofix-section.js";
+import { options, type Row, rs, SERVICE, SERVICE_WITH_TESTS } from "./helpers/autofix-policy.js";
 
 const rows: Row[] = [
   // Denied: paths.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis, makeIncident } from "../../test/helpers/incident.js";
-import { incidentPageUrl, VERDICT_PROMPT } from "../domain/incident-page.js";
-import { buildDiscordMessage } from "./discord/payload.js";
-import { issueBody } from "./github/issue-body.js";
+import { incidentPageUrl, VERDICT_PROMPT } from "../src/domain/incident-page.js";
+import { buildDiscordMessage } from "../src/sinks/discord/payload.js";
+import { issueBody } from "../src/sinks/github/issue-body.js";
+import { makeDiagnosis, makeIncident } from "./helpers/incident.js";
 
 const PAGE = "https://monitor.example.com/incidents/42";
 const diagnosed = makeIncident({ id: "42", diagnosis: makeDiagnosis() });

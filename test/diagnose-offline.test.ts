@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import type { Incident } from "../domain/types.js";
-import { DEFAULT_CATALOG_PATH, loadCatalog, parseCatalog } from "./catalog.js";
-import { catalogDiagnosis, createOfflineDiagnoser } from "./offline.js";
+import { DEFAULT_CATALOG_PATH, loadCatalog, parseCatalog } from "../src/diagnose/catalog.js";
+import { catalogDiagnosis, createOfflineDiagnoser } from "../src/diagnose/offline.js";
+import type { Incident } from "../src/domain/types.js";
+import { makeIncident } from "./helpers/incident.js";
 
 const incident = (patch: Partial<Incident>): Incident =>
   makeIncident({ firstSeen: 0, lastSeen: 0, createdAt: 0, requestId: "req_1", ...patch });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/dispatch-incident.js";
-import { grafanaExploreLink, incidentLogQuery } from "./grafana-explore.js";
+import { grafanaExploreLink, incidentLogQuery } from "../src/sinks/grafana-explore.js";
+import { makeIncident } from "./helpers/dispatch-incident.js";
 
 describe("Grafana Explore link", () => {
   const link = grafanaExploreLink({

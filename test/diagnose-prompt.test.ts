@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import type { ContextBundle, Incident } from "../domain/types.js";
-import { CHEAP_MODEL, DEFAULT_MODEL, minCacheableTokens } from "./claude-models.js";
-import { buildUserPrompt, EVENT_ITEM_ID, escapeUntrusted, estimateTokens, SYSTEM_PROMPT } from "./prompt.js";
+import { CHEAP_MODEL, DEFAULT_MODEL, minCacheableTokens } from "../src/diagnose/claude-models.js";
+import {
+  buildUserPrompt,
+  EVENT_ITEM_ID,
+  escapeUntrusted,
+  estimateTokens,
+  SYSTEM_PROMPT,
+} from "../src/diagnose/prompt.js";
+import type { ContextBundle, Incident } from "../src/domain/types.js";
+import { makeIncident } from "./helpers/incident.js";
 
 const incident = (patch: Partial<Incident> = {}): Incident =>
   makeIncident({

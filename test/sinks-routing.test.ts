@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { makeDiagnosis, makeIncident } from "../../test/helpers/dispatch-incident.js";
-import { type DispatchSection, discordSettings, dispatchSection } from "../config/dispatch-section.js";
-import { silentLogger } from "../log.js";
-import { createSinksFromConfig, routeAccepts, routeSink } from "./routing.js";
-import type { Sink } from "./sink.js";
+import { type DispatchSection, discordSettings, dispatchSection } from "../src/config/dispatch-section.js";
+import { silentLogger } from "../src/log.js";
+import { createSinksFromConfig, routeAccepts, routeSink } from "../src/sinks/routing.js";
+import type { Sink } from "../src/sinks/sink.js";
+import { makeDiagnosis, makeIncident } from "./helpers/dispatch-incident.js";
 
 const defaults = dispatchSection.parse({});
 const sev = (severity: "critical" | "high" | "medium" | "low", autoFixable = false) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import type { Incident } from "../domain/types.js";
-import { createDigestGate } from "./digest.js";
+import type { Incident } from "../src/domain/types.js";
+import { createDigestGate } from "../src/sinks/digest.js";
+import { makeIncident } from "./helpers/incident.js";
 
 const MIN = 60_000;
 const incident = (id: number, patch: Partial<Incident> = {}) =>

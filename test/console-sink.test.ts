@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { makeIncident } from "../../test/helpers/incident.js";
-import { createConsoleSink } from "./console.js";
+import { createConsoleSink } from "../src/sinks/console.js";
+import { makeIncident } from "./helpers/incident.js";
 
 describe("console sink", () => {
   it("writes one card per event", async () => {

@@ -8,10 +8,9 @@ import { configSchema } from "../src/config/schema.js";
 import { silentLogger } from "../src/log.js";
 import { copyRustFixture } from "./helpers/rust-fixture-repo.js";
 
-const LINES = readFileSync(
-  new URL("./fixtures/logs/tracing-shapes.jsonl", import.meta.url),
-  "utf8",
-).split("\n");
+const LINES = readFileSync(new URL("./fixtures/logs/tracing-shapes.jsonl", import.meta.url), "utf8").split(
+  "\n",
+);
 
 function io() {
   let out = "";

@@ -135,7 +135,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     );
   const jsonl = config.sinks.jsonl ? createJsonlSink({ path: config.sinks.jsonl, now }) : null;
   if (jsonl) sinks.push(jsonl);
-  if (config.discord.webhookUrl || config.sinks.github.token) {
+  if (config.discord.webhookUrl || config.github.token) {
     const { createSinksFromConfig } = await import("./sinks/routing.js");
     sinks.push(...createSinksFromConfig(config, { log, now, print: (text) => options.out.write(text) }));
   }
@@ -174,7 +174,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     sinks.map((s) => s.name),
   );
   // 👍/👎 on the GitHub issues ai-monitor opened count as verdicts (`feedback.githubReactionPoll`).
-  const reactions = config.sinks.github.token
+  const reactions = config.github.token
     ? (await import("./sinks/github/reaction-wiring.js")).reactionPollerFromConfig(config, {
         store,
         log,

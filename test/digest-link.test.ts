@@ -3,7 +3,7 @@
  * factory serve uses), and tells how to list incidents otherwise.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { discordSettings, dispatchSection } from "../src/config/dispatch-section.js";
+import { discordSettings, dispatchSection, githubSettings } from "../src/config/dispatch-section.js";
 import { silentLogger } from "../src/log.js";
 import { createSinksFromConfig } from "../src/sinks/routing.js";
 import { makeDiagnosis, makeIncident } from "./helpers/dispatch-incident.js";
@@ -21,8 +21,8 @@ async function digestText(publicUrl: string | null): Promise<string> {
   const dispatch = dispatchSection.parse({ digest: { threshold: 1, window: "1h" } });
   const [sink] = createSinksFromConfig(
     {
-      sinks: { github },
       dispatch,
+      github: githubSettings(github, dispatch, 0),
       discord: discordSettings(discord.webhookUrl, dispatch),
       publicUrl,
     },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type DispatchSection, discordSettings, dispatchSection } from "../src/config/dispatch-section.js";
+import {
+  type DispatchSection,
+  discordSettings,
+  dispatchSection,
+  githubSettings,
+} from "../src/config/dispatch-section.js";
 import { silentLogger } from "../src/log.js";
 import { createSinksFromConfig, routeAccepts, routeSink } from "../src/sinks/routing.js";
 import type { Sink } from "../src/sinks/sink.js";
@@ -9,7 +14,7 @@ const defaults = dispatchSection.parse({});
 const sev = (severity: "critical" | "high" | "medium" | "low", autoFixable = false) =>
   makeIncident({ severity: "high", diagnosis: makeDiagnosis({ severity, autoFixable }) });
 
-describe("routing table (the seed's defaults)", () => {
+describe("routing table (the design's defaults)", () => {
   it.each([
     ["critical", true, true, false],
     ["high", true, true, false],
@@ -71,9 +76,9 @@ describe("createSinksFromConfig", () => {
   };
   const deps = { log: silentLogger(), now: Date.now };
   const config = (sinks: typeof base, dispatch: DispatchSection) => ({
-    sinks,
     dispatch,
     discord: discordSettings(sinks.discord.webhookUrl, dispatch),
+    github: githubSettings(sinks.github, dispatch, 0),
   });
 
   it("creates nothing without credentials, and each sink its credentials allow", () => {
@@ -102,7 +107,7 @@ describe("createSinksFromConfig", () => {
 });
 
 describe("dispatch config section", () => {
-  it("defaults to the seed's table, no dry run, no Grafana", () => {
+  it("defaults to the design's table, no dry run, no Grafana", () => {
     expect(defaults).toMatchObject({
       dryRun: false,
       routes: {

@@ -14,7 +14,7 @@ const on = {
   autofix: true,
   autofixOptions: autofixSection.parse({}),
   repoPath: "/srv/server",
-  sinks: { github },
+  github,
 };
 
 describe("createAutofixSinkFromConfig", () => {
@@ -23,12 +23,12 @@ describe("createAutofixSinkFromConfig", () => {
     ["no repository path", { ...on, repoPath: null }, /needs AI_MONITOR_REPO_PATH/],
     [
       "no GitHub token",
-      { ...on, sinks: { github: { ...github, token: null } } },
+      { ...on, github: { ...github, token: null } },
       /needs GITHUB_TOKEN$|needs GITHUB_TOKEN;/,
     ],
     [
       "nothing",
-      { ...on, repoPath: null, sinks: { github: { ...github, token: null, repository: null } } },
+      { ...on, repoPath: null, github: { ...github, token: null, repository: null } },
       /needs AI_MONITOR_REPO_PATH \(repoPath\), GITHUB_TOKEN, GITHUB_REPOSITORY;/,
     ],
     [

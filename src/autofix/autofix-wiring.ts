@@ -4,7 +4,7 @@
  * `autofix` row (auto-fixable only, by default).
  */
 import type { AutofixOptions } from "../config/autofix-section.js";
-import type { RouteRule } from "../config/dispatch-section.js";
+import type { GithubCredentials, RouteRule } from "../config/dispatch-section.js";
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
 import { createGithubClient, type GithubClientOptions } from "../sinks/github/github-client.js";
@@ -22,7 +22,7 @@ export interface AutofixConfig {
   autofix: boolean;
   autofixOptions: AutofixOptions;
   repoPath: string | null;
-  sinks: { github: { token: string | null; repository: string | null; apiUrl: string } };
+  github: GithubCredentials;
   dispatch?: { dryRun: boolean; routes: { autofix: RouteRule } };
 }
 
@@ -51,8 +51,8 @@ export function createAutofixSinkFromConfig(config: AutofixConfig, deps: Autofix
   if (!config.autofix) return off("autofix is off (AI_MONITOR_AUTOFIX=on or autofix: true turns it on)");
   const missing = [
     config.repoPath ? null : "AI_MONITOR_REPO_PATH (repoPath)",
-    config.sinks.github.token ? null : "GITHUB_TOKEN",
-    config.sinks.github.repository ? null : "GITHUB_REPOSITORY",
+    config.github.token ? null : "GITHUB_TOKEN",
+    config.github.repository ? null : "GITHUB_REPOSITORY",
   ].filter((m): m is string => m !== null);
   if (missing.length > 0)
     return off(`autofix is on but needs ${missing.join(", ")}; no draft PRs will be opened`);
@@ -60,9 +60,9 @@ export function createAutofixSinkFromConfig(config: AutofixConfig, deps: Autofix
   if (route && !route.enabled) return off("autofix is on but dispatch.routes.autofix.enabled is false");
 
   const options = config.autofixOptions;
-  const token = config.sinks.github.token!;
-  const repository = config.sinks.github.repository!;
-  const client = createGithubClient({ ...deps, token, apiUrl: config.sinks.github.apiUrl, log: deps.log });
+  const token = config.github.token!;
+  const repository = config.github.repository!;
+  const client = createGithubClient({ ...deps, token, apiUrl: config.github.apiUrl, log: deps.log });
   const github = createAutofixGithub(client, repository);
   const git =
     deps.git ??

@@ -1,6 +1,7 @@
 /**
  * Configuration of dispatch: the `dispatch:` section (routing table, dry run, Grafana links, GitHub issue
- * lifecycle, Discord options). Credentials stay under `sinks.discord.webhookUrl` and `sinks.github.*`.
+ * lifecycle, Discord options). Credentials stay under `sinks.discord.webhookUrl` and `sinks.github.*`; the
+ * schema joins each integration's settings into one block (`config.discord`, `config.github`) for the code.
  */
 import { z } from "zod";
 import type { Severity } from "../domain/types.js";
@@ -111,6 +112,35 @@ export function discordSettings(webhookUrl: string | null, dispatch: DispatchSec
     username: dispatch.discord.username,
     timeoutMs: dispatch.discord.timeout,
     route: dispatch.routes.discord,
+  };
+}
+
+/** GitHub's credentials as written under `sinks.github` (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL). */
+export interface GithubCredentials {
+  token: string | null;
+  repository: string | null;
+  apiUrl: string;
+}
+
+/** Everything the GitHub integrations (issues, reactions, autofix PRs) are configured with, in one block. */
+export interface GithubSettings extends GithubCredentials {
+  closeOnResolve: boolean;
+  route: RouteRule;
+  /** How often 👍/👎 reactions are read as verdicts (ms); 0: never. */
+  reactionPollMs: number;
+}
+
+/** Pure: the GitHub settings in one block, from `sinks.github`, `dispatch` and `feedback.githubReactionPoll`. */
+export function githubSettings(
+  credentials: GithubCredentials,
+  dispatch: DispatchSection,
+  reactionPollMs: number,
+): GithubSettings {
+  return {
+    ...credentials,
+    closeOnResolve: dispatch.github.closeOnResolve,
+    route: dispatch.routes.github,
+    reactionPollMs,
   };
 }
 

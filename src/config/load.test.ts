@@ -33,6 +33,37 @@ describe("loadConfig", () => {
     expect(config.diagnosis.ratePerHour).toBe(10);
   });
 
+  it("hands each integration its settings as one block, gathered from where the YAML keeps them", () => {
+    const { config } = loadConfig({
+      env: { GITHUB_TOKEN: "ghp_token", GITHUB_REPOSITORY: "acme/server" },
+      file: file(
+        "blocks.yaml",
+        [
+          "sinks: { discord: { webhookUrl: 'https://discord.com/api/webhooks/1/abc' } }",
+          "dispatch:",
+          "  github: { closeOnResolve: false }",
+          "  discord: { username: pager, timeout: 3s }",
+          "  routes: { github: { severities: [critical] }, discord: { enabled: false } }",
+          "feedback: { githubReactionPoll: 1m }",
+        ].join("\n"),
+      ),
+    });
+    expect(config.github).toEqual({
+      token: "ghp_token",
+      repository: "acme/server",
+      apiUrl: "https://api.github.com",
+      closeOnResolve: false,
+      route: { enabled: true, severities: ["critical"], autoFixableOnly: false },
+      reactionPollMs: 60_000,
+    });
+    expect(config.discord).toEqual({
+      webhookUrl: "https://discord.com/api/webhooks/1/abc",
+      username: "pager",
+      timeoutMs: 3000,
+      route: { enabled: false, severities: ["critical", "high", "medium", "low"], autoFixableOnly: false },
+    });
+  });
+
   it("ships an example that documents exactly the defaults", () => {
     const { config } = loadConfig({ file: "ai-monitor.example.yaml", env: {} });
     expect(config).toEqual(configSchema.parse({}));
@@ -109,8 +140,14 @@ describe("ai-monitor.example.yaml", () => {
       value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0
         ? Object.entries(value).flatMap(([k, v]) => keys(v, `${prefix}${k}.`))
         : [prefix.slice(0, -1)];
-    // `claude`, `budget` and `discord` are derived at load from the written sections: nobody writes them.
-    const { claude: _claude, budget: _budget, discord: _discord, ...writable } = configSchema.parse({});
+    // `claude`, `budget`, `discord` and `github` are derived at load from the written sections: nobody writes them.
+    const {
+      claude: _claude,
+      budget: _budget,
+      discord: _discord,
+      github: _github,
+      ...writable
+    } = configSchema.parse({});
     expect(keys(written).sort()).toEqual(keys(writable).sort());
   });
 });

@@ -34,8 +34,8 @@ export function maskPublicUrl(url: string | null): string | null {
 
 /** The configuration as `config check` prints it. */
 export function maskedConfig(config: Config): Record<string, unknown> {
-  // `claude`, `budget` and `discord` are derived from the sections people write: print those.
-  const { claude: _claude, budget: _budget, discord: _discord, ...written } = config;
+  // `claude`, `budget`, `discord` and `github` are derived from the sections people write: print those.
+  const { claude: _claude, budget: _budget, discord: _discord, github: _github, ...written } = config;
   return {
     ...written,
     publicUrl: maskPublicUrl(config.publicUrl),

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { autofixSection } from "./autofix-section.js";
 import { budgetLimits, budgetSection, claudeSection, claudeSettings } from "./claude-section.js";
 import { contextSection, lokiExtraSection } from "./context-section.js";
-import { discordSettings, dispatchSection } from "./dispatch-section.js";
+import { discordSettings, dispatchSection, githubSettings } from "./dispatch-section.js";
 import { postgresSection } from "./postgres-section.js";
 import { redactSection } from "./redact-section.js";
 import { duration, nullableDuration } from "./zod-helpers.js";
@@ -164,6 +164,7 @@ export const configSchema = z
     claude: claudeSettings(config.anthropic),
     budget: budgetLimits(config.diagnosis),
     discord: discordSettings(config.sinks.discord.webhookUrl, config.dispatch),
+    github: githubSettings(config.sinks.github, config.dispatch, config.feedback.githubReactionPoll),
   }));
 
 export type Config = z.infer<typeof configSchema>;

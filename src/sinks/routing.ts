@@ -1,10 +1,14 @@
 /**
- * The routing table (seed: every incident -> Discord, critical/high -> GitHub issue, auto_fixable -> autofix)
+ * The routing table (the original design: every incident -> Discord, critical/high -> GitHub issue, auto_fixable -> autofix)
  * applied as a wrapper around a sink's `accepts`, and the factory that builds the dispatch sinks from config.
  */
 
-import type { DiscordSettings, DispatchSection, RouteRule } from "../config/dispatch-section.js";
-import type { Config } from "../config/schema.js";
+import type {
+  DiscordSettings,
+  DispatchSection,
+  GithubSettings,
+  RouteRule,
+} from "../config/dispatch-section.js";
 import { incidentListUrl, incidentPageUrl } from "../domain/incident-page.js";
 import type { Incident } from "../domain/types.js";
 import type { Logger } from "../log.js";
@@ -35,8 +39,8 @@ export function routeSink<S extends Sink>(sink: S, rule: RouteRule): S {
 
 /** The parts of the configuration dispatch reads (`dispatch` is the new section; `loki.selector` optional). */
 export interface DispatchConfig {
-  sinks: Pick<Config["sinks"], "github">;
   discord: DiscordSettings;
+  github: GithubSettings;
   dispatch: DispatchSection;
   loki?: { selector?: string | null };
   /** Where people open ai-monitor's page: alerts link to each incident there. */
@@ -54,9 +58,7 @@ export interface DispatchDeps {
 
 /** Build the routed Discord and GitHub sinks the configuration enables (none without credentials). */
 export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps): Sink[] {
-  const { dispatch } = config;
-  const { discord } = config;
-  const { github } = config.sinks;
+  const { dispatch, discord, github } = config;
   const grafana = dispatch.grafana.url
     ? {
         url: dispatch.grafana.url,
@@ -89,16 +91,16 @@ export function createSinksFromConfig(config: DispatchConfig, deps: DispatchDeps
     const paced = settings.threshold > 0 ? withDigest(sink, settings, deps) : sink;
     sinks.push(routeSink(paced, discord.route));
   }
-  if (github.token && github.repository && dispatch.routes.github.enabled) {
+  if (github.token && github.repository && github.route.enabled) {
     const sink = createGithubSink({
       ...common,
       token: github.token,
       repository: github.repository,
       apiUrl: github.apiUrl,
-      closeOnResolve: dispatch.github.closeOnResolve,
+      closeOnResolve: github.closeOnResolve,
     });
-    sinks.push(routeSink(sink, dispatch.routes.github));
-  } else if (dispatch.routes.github.enabled && (github.token || github.repository)) {
+    sinks.push(routeSink(sink, github.route));
+  } else if (github.route.enabled && (github.token || github.repository)) {
     deps.log.warn(
       { missing: github.token ? "GITHUB_REPOSITORY" : "GITHUB_TOKEN" },
       "GitHub issues need both GITHUB_TOKEN and GITHUB_REPOSITORY; the GitHub sink is off",

@@ -81,7 +81,7 @@ export async function autofixWorld(
       ...options,
     }),
     repoPath: repo.work,
-    sinks: { github: { token: github.token, repository: github.repository, apiUrl: github.apiUrl } },
+    github: { token: github.token, repository: github.repository, apiUrl: github.apiUrl },
     dispatch: dispatchSection.parse({}),
   };
   const build = () => {

@@ -7,11 +7,10 @@ import { createReactionPoller, type ReactionPoller } from "./reaction-verdicts.j
 
 /** Build the poller (not started), or null when GitHub is not configured or polling is off. */
 export function reactionPollerFromConfig(
-  config: Pick<Config, "sinks" | "feedback">,
+  config: Pick<Config, "github">,
   deps: { store: Store; log: Logger; now: () => number; fetch?: typeof fetch },
 ): ReactionPoller | null {
-  const { token, repository, apiUrl } = config.sinks.github;
-  const intervalMs = config.feedback.githubReactionPoll;
+  const { token, repository, apiUrl, reactionPollMs: intervalMs } = config.github;
   if (!token || !repository || intervalMs <= 0) return null;
   const log = deps.log.child({ poll: "github-reactions", repository });
   const client = createGithubClient({ token, apiUrl, log, ...(deps.fetch ? { fetch: deps.fetch } : {}) });

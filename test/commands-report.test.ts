@@ -124,7 +124,7 @@ async function report(json: boolean, days = 30) {
 }
 
 describe("ai-monitor report", () => {
-  it("prints each seed indicator with its target and whether it is met", async () => {
+  it("prints each design indicator with its target and whether it is met", async () => {
     const { text } = await report(false);
     expect(text).toContain("last 30 days: 2026-10-27T10:30Z .. 2026-11-26T10:30Z, 3 incidents");
     expect(text).toMatch(/^detection time\s+target < 5m00s\s+met$/m);

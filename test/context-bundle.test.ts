@@ -1,5 +1,5 @@
 /**
- * Done-when of the context stage: for the seed's example error (AI_003 in server::domain::ai::service) against
+ * Done-when of the context stage: for the design's example error (AI_003 in server::domain::ai::service) against
  * the Rust fixture crate with a real git history and a format-exact fake Loki, the bundle holds the emitting
  * line of service.rs, its recent commits, the request's other lines, and no secret, within the budget.
  */
@@ -68,7 +68,7 @@ function expectValidLogql(query: string) {
   expect(errors, query).toBe(0);
 }
 
-describe("context bundle for the seed's AI_003 error", () => {
+describe("context bundle for the design's AI_003 error", () => {
   let repo: string;
   let loki: FakeLoki;
   let serviceEmitLine: number;

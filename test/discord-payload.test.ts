@@ -22,7 +22,7 @@ function texts(value: unknown): string[] {
 }
 
 describe("Discord payload", () => {
-  it("shows the seed's alert: coded title, diagnosis, facts, colour by severity, never any mention", () => {
+  it("shows the design's alert: coded title, diagnosis, facts, colour by severity, never any mention", () => {
     const message = buildDiscordMessage(makeIncident(), { exploreUrl: null });
     const [embed] = message.embeds;
     expect(message.allowed_mentions).toEqual({ parse: [] });

@@ -49,15 +49,24 @@ describe("the ordering gate: no sink says resolved before it said opened", () =>
     expect(orderingGate(job("resolved"), reopened, 5)).toEqual({ go: false, wait: false });
   });
 
-  it("announces a resolution on a people-facing sink only where the opening was, and always records it", () => {
+  it("announces a resolution on a people-facing sink only where the opening was sent, and always records it", () => {
     const gate = orderingGate(
       job("resolved"),
-      resolved([record("console", "sent"), record("github", "failed")]),
+      resolved([record("console", "sent"), record("github", "failed"), record("discord", "sent")]),
       5,
     );
     if (!gate.go) throw new Error("expected the resolution to go");
-    expect(gate.skip(sink("discord", true))).toBe(true); // never opened there (left out, or refused it)
-    expect(gate.skip(sink("github", true))).toBe(false); // its opening was attempted: the sink decides
+    expect(gate.skip(sink("discord", true))).toBe(false); // the alert exists: its message is edited
+    expect(gate.skip(sink("github", true))).toBe(true); // the issue was never filed: nothing to resolve
+    expect(gate.skip(sink("slack", true))).toBe(true); // never opened there (left out by the routing table)
     expect(gate.skip(sink("jsonl", false))).toBe(false); // records keep every event
+  });
+
+  it("when the attempts run out with the opening still under way, leaves that sink out of the resolution", () => {
+    const stuck = resolved([record("discord", "pending"), record("github", "sent")]);
+    const gate = orderingGate(job("resolved", 5), stuck, 5);
+    if (!gate.go) throw new Error("expected the resolution to go");
+    expect(gate.skip(sink("discord", true))).toBe(true); // no message to edit: no lone "resolved" post
+    expect(gate.skip(sink("github", true))).toBe(false);
   });
 });

@@ -68,7 +68,7 @@ describe("log generator", () => {
     expect(errors.some((s) => s.errorCode === null)).toBe(true);
   });
 
-  it("mixes the shapes tracing-subscriber writes: nested fields, flattened with file/line, the seed's", async () => {
+  it("mixes the shapes tracing-subscriber writes: nested fields, flattened with file/line, the design's", async () => {
     const lines = await generate("shapes.log", ["--lines", "400", "--seed", "3"]);
     const objects = lines
       .filter((l) => l.startsWith("{"))

@@ -1,5 +1,5 @@
 /**
- * Tracking of autofix PRs: which were merged, closed or are still open, so the seed's indicator
+ * Tracking of autofix PRs: which were merged, closed or are still open, so the original design's indicator
  * "Auto-Fix success rate = merged PRs / created PRs" can be computed. GitHub is the source of truth: a poll
  * lists the repository's recent PRs and keeps those carrying the autofix markers. The facts go to `onFacts`,
  * which stores them (`ai-monitor report` reads them); see docs/autofix.md.

@@ -1,4 +1,4 @@
-/** `ai-monitor report`: the seed's success indicators over the last days, each against its target. */
+/** `ai-monitor report`: the original design's success indicators over the last days, each against its target. */
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../log.js";
 import { openStore } from "../main.js";

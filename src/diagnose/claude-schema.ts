@@ -9,7 +9,7 @@ import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import { z } from "zod";
 import type { Diagnosis } from "../domain/types.js";
 
-/** The answer, in the seed's field names (snake_case) plus confidence, evidence and proposed_edit. */
+/** The answer, in the original design's field names (snake_case) plus confidence, evidence and proposed_edit. */
 export const answerSchema = z.object({
   severity: z.enum(["critical", "high", "medium", "low"]),
   title: z.string().min(1).max(200).describe("at most 80 characters, for a chat notification"),

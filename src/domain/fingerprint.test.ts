@@ -58,7 +58,7 @@ describe("fingerprintOf", () => {
     expect(fingerprintOf(input)).toBe(expected);
   });
 
-  it("ignores the message when an error code exists (the seed's rule)", () => {
+  it("ignores the message when an error code exists (the original design's rule)", () => {
     const a = fingerprintOf({ errorCode: "DB_001", target: "db", message: "pool timed out" });
     const b = fingerprintOf({ errorCode: "DB_001", target: "db", message: "something else entirely" });
     expect(a).toBe(b);

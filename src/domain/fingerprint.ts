@@ -1,5 +1,5 @@
 /**
- * Fingerprints: `{error_code}:{target}` exactly as the seed defines it, else the message template and the
+ * Fingerprints: `{error_code}:{target}` exactly as the original design defines it, else the message template and the
  * target, so "user 4812 not found" and "user 77 not found" land in one incident.
  */
 

@@ -3,7 +3,7 @@
 /** Log levels as tracing writes them, normalised to upper case. */
 export type Level = "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
 
-/** Incident severity, the seed's four grades. */
+/** Incident severity, the original design's four grades. */
 export type Severity = "critical" | "high" | "medium" | "low";
 
 /** Where a Signal came from. */

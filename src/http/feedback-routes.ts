@@ -1,6 +1,6 @@
 /**
  * `POST /api/incidents/:id/feedback`: a human verdict on an incident's diagnosis (`correct`, `partial`,
- * `wrong`), the input of the seed's "diagnosis accuracy" indicator. A reviewer's later verdict replaces theirs.
+ * `wrong`), the input of the original design's "diagnosis accuracy" indicator. A reviewer's later verdict replaces theirs.
  * Mounted under /api, so the same bearer token guards it as the incident API.
  */
 import { Hono } from "hono";

@@ -1,6 +1,6 @@
 /**
  * Parser for lines written by tracing-subscriber's JSON formatter (0.3.x), in all its shapes: nested
- * `fields`, `flatten_event(true)`, the seed's top-level `message`, `span`/`spans`, file/line, thread names.
+ * `fields`, `flatten_event(true)`, the original design's top-level `message`, `span`/`spans`, file/line, thread names.
  * @see https://docs.rs/tracing-subscriber/0.3/tracing_subscriber/fmt/format/struct.Json.html
  */
 import { fingerprintOf } from "../domain/fingerprint.js";

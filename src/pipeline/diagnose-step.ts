@@ -1,5 +1,5 @@
 /**
- * The diagnose step of a job: check the LLM budget and the hourly limit (the seed's check_rate_limit()), gather
+ * The diagnose step of a job: check the LLM budget and the hourly limit (the original design's check_rate_limit()), gather
  * context, ask the diagnoser, and fall back to the catalog's basic diagnosis when a limit is reached or the
  * diagnoser fails. The token is keyed by incident id, so a job re-run after a crash does not take a second one.
  * The ledger is read first so an incident over a spent budget does not use up the hourly allowance; once the

@@ -39,13 +39,14 @@ export type GateVerdict = { go: false; wait: boolean } | { go: true; skip: (sink
  * Pure: the one place that keeps "resolved" after "opened". A resolution claimed beside its incident's first
  * announcement waits for it (bounded: after maxAttempts it goes out anyway); one whose incident a repeat
  * reopened since is dropped, as announcing it would be false; and it reaches a sink that notifies people only
- * where the opening was announced there (not one left out, or folded into a digest).
+ * where the opening was sent there: not one left out, refused, or still under way when the attempts ran out
+ * (a "resolved" edit needs the message or issue the opening made). Sinks hold no copy of this rule.
  */
 export function orderingGate(job: Job, incident: Incident, maxAttempts: number): GateVerdict {
   if (job.kind !== "resolved") return { go: true, skip: () => false };
   if (job.attempts < maxAttempts && announcing(incident)) return { go: false, wait: true };
   if (incident.status !== "resolved") return { go: false, wait: false };
-  const announced = new Set(incident.deliveries.map((d) => d.sink));
+  const announced = new Set(incident.deliveries.filter((d) => d.state === "sent").map((d) => d.sink));
   return {
     go: true,
     skip: (sink) => sink.notifiesPeople === true && !announced.has(deliveryKey(sink.name, "opened")),

@@ -19,7 +19,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Incidents are read in pages of the store's largest listing. */
 const PAGE = 500;
 
-/** Every indicator of the seed for one period (also the `report --json` shape; times in epoch ms). */
+/** Every indicator of the original design for one period (also the `report --json` shape; times in epoch ms). */
 export interface IndicatorReport {
   period: { sinceMs: number; untilMs: number; days: number };
   /** Incidents created in the period, backfills included. */

@@ -1,9 +1,9 @@
 /**
- * Detection time, the seed's first indicator ("log -> alert", target < 5 min): how long from an error's own
+ * Detection time, the original design's first indicator ("log -> alert", target < 5 min): how long from an error's own
  * log time to the incident being stored, and to its first sink delivery. Pure, over stored incidents.
  */
 import type { Incident } from "../domain/types.js";
-import { below, type IndicatorStatus, percentile, SEED_TARGETS } from "./targets.js";
+import { below, type IndicatorStatus, percentile, DESIGN_TARGETS } from "./targets.js";
 
 /** Distribution of one delay over the incidents that have it. */
 export interface LatencyFigures {
@@ -61,8 +61,8 @@ export function detectionIndicator(incidents: readonly Incident[]): DetectionInd
   const alert = latencyFigures(alerted);
   const judgedOn = alert.incidents > 0 ? "alert" : "detection";
   return {
-    status: below((judgedOn === "alert" ? alert : detection).p95Ms, SEED_TARGETS.detectionMs),
-    targetMs: SEED_TARGETS.detectionMs,
+    status: below((judgedOn === "alert" ? alert : detection).p95Ms, DESIGN_TARGETS.detectionMs),
+    targetMs: DESIGN_TARGETS.detectionMs,
     judgedOn,
     detection,
     alert,

@@ -1,4 +1,4 @@
-/** The printed form of `ai-monitor report`: each indicator with the seed's target and where it stands. */
+/** The printed form of `ai-monitor report`: each indicator with the original design's target and where it stands. */
 import { plainText } from "../sinks/console-card.js";
 import type { IndicatorReport } from "./collect.js";
 import type { LatencyFigures } from "./detection.js";

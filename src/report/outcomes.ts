@@ -1,11 +1,11 @@
 /**
- * The seed's outcome indicators: diagnosis accuracy (> 70%, from human review feedback), Auto-Fix success
+ * The original design's outcome indicators: diagnosis accuracy (> 70%, from human review feedback), Auto-Fix success
  * (> 50%, merged PRs / created PRs) and monthly cost (< $50). Pure, over what the store returns.
  */
 import type { Incident } from "../domain/types.js";
 import type { AutofixPrRecord, DiagnosisFeedback, FeedbackVerdict } from "../store/store.js";
 import { GITHUB_REVIEWER_PREFIX } from "./feedback-input.js";
-import { above, below, type IndicatorStatus, SEED_TARGETS } from "./targets.js";
+import { above, below, type IndicatorStatus, DESIGN_TARGETS } from "./targets.js";
 
 /** Accuracy of one diagnoser (`offline`, a model name). */
 export interface DiagnoserAccuracy {
@@ -60,8 +60,8 @@ export function accuracyIndicator(
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const accuracy = all.length === 0 ? null : mean(all);
   return {
-    status: above(accuracy, SEED_TARGETS.accuracy),
-    target: SEED_TARGETS.accuracy,
+    status: above(accuracy, DESIGN_TARGETS.accuracy),
+    target: DESIGN_TARGETS.accuracy,
     accuracy,
     diagnosed: diagnosed.size,
     reviewed: all.length,
@@ -91,7 +91,7 @@ export interface AutofixIndicator {
   closed: number;
   /** merged / (merged + closed), null before the first decision. */
   successRate: number | null;
-  /** The seed's literal formula, merged / created (open PRs count against it), null before the first PR. */
+  /** The original design's literal formula, merged / created (open PRs count against it), null before the first PR. */
   mergedOfCreated: number | null;
   open: OpenAutofixPr[];
 }
@@ -103,8 +103,8 @@ export function autofixIndicator(prs: readonly AutofixPrRecord[]): AutofixIndica
   const decided = merged + closed;
   const successRate = decided === 0 ? null : merged / decided;
   return {
-    status: above(successRate, SEED_TARGETS.autofixSuccess),
-    target: SEED_TARGETS.autofixSuccess,
+    status: above(successRate, DESIGN_TARGETS.autofixSuccess),
+    target: DESIGN_TARGETS.autofixSuccess,
     created: prs.length,
     merged,
     closed,
@@ -150,7 +150,7 @@ export function costIndicator(args: {
   const elapsed = nowMs - monthStartMs;
   const projectedUsd =
     elapsed < DAY_MS ? null : Math.round(((spentUsd * (monthEndMs - monthStartMs)) / elapsed) * 1e6) / 1e6;
-  const target = SEED_TARGETS.monthlyUsd;
+  const target = DESIGN_TARGETS.monthlyUsd;
   return {
     status: spentUsd >= target ? "not met" : below(projectedUsd, target),
     targetUsd: target,

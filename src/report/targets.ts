@@ -1,10 +1,10 @@
-/** The seed design's success indicators (section 8) and how each is judged. Pure data and rules. */
+/** The original design's success indicators (section 8) and how each is judged. Pure data and rules. */
 
 /** Where an indicator stands against its target. */
 export type IndicatorStatus = "met" | "not met" | "not enough data";
 
-/** The seed's targets: detection < 5 min, accuracy > 70%, Auto-Fix success > 50%, monthly cost < $50. */
-export const SEED_TARGETS = {
+/** The original design's targets: detection < 5 min, accuracy > 70%, Auto-Fix success > 50%, monthly cost < $50. */
+export const DESIGN_TARGETS = {
   detectionMs: 5 * 60_000,
   accuracy: 0.7,
   autofixSuccess: 0.5,

@@ -116,7 +116,7 @@ export interface LlmReservation {
   reservedUsd: number;
 }
 
-/** One autofix PR as last polled from GitHub, for the seed's "merged PRs / created PRs" (upserted by URL). */
+/** One autofix PR as last polled from GitHub, for the original design's "merged PRs / created PRs" (upserted by URL). */
 export interface AutofixPrRecord {
   url: string;
   number: number;

@@ -125,7 +125,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
   /** The id of the message this sink posted for the incident, once recorded. */
   const postedId = (incident: Incident) => {
     const opened = incident.deliveries.find((d) => d.sink === deliveryKey(name, "opened"));
-    return { opened, id: opened?.state === "sent" ? opened.remoteRef : null };
+    return opened?.state === "sent" ? opened.remoteRef : null;
   };
 
   return {
@@ -136,16 +136,8 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
     async send(incident, event) {
       const message = render(incident);
       if (event === "opened") return call("POST", webhook.executeUrl, message, rank(incident));
-      const { opened, id } = postedId(incident);
-      if (opened && (opened.state === "pending" || opened.state === "sending")) {
-        // Edit the alert rather than post a second message: wait until it exists.
-        return {
-          ok: false,
-          retryable: true,
-          retryAfterMs: 5000,
-          error: "waiting for the alert to be posted",
-        };
-      }
+      // The worker's ordering gate sends a resolution only after the alert was posted: edit that message.
+      const id = postedId(incident);
       if (id) {
         const edited = await call("PATCH", webhook.messageUrl(id), message, rank(incident));
         if (edited.ok) return { ok: true, remoteRef: id };
@@ -168,7 +160,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
       ),
 
     async update(incident) {
-      const { id } = postedId(incident);
+      const id = postedId(incident);
       if (!id) return { ok: true, remoteRef: null };
       const edited = await call("PATCH", webhook.messageUrl(id), render(incident), rank(incident));
       if (edited.ok || edited.discordCode === DISCORD_ERROR_CODES.unknownMessage)

@@ -169,11 +169,8 @@ export function createGithubSink(options: GithubSinkOptions): Sink {
     name: "github",
     providesLink: true,
     notifiesPeople: true,
-    // A resolution is announced only on an issue this incident reached (its "opened" delivery was sent).
-    accepts: (incident, event) =>
-      incident.suppressed === null &&
-      (event === "opened" ||
-        incident.deliveries.some((d) => d.sink === deliveryKey("github", "opened") && d.state === "sent")),
+    // Resolutions come only after the opening was sent here: the worker's ordering gate sees to that.
+    accepts: (incident) => incident.suppressed === null,
 
     async send(incident, event) {
       if (options.dryRun) {

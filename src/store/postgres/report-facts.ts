@@ -1,5 +1,5 @@
 /**
- * The facts behind the seed's success indicators on PostgreSQL: autofix PRs as last polled from GitHub, and
+ * The facts behind the original design's success indicators on PostgreSQL: autofix PRs as last polled from GitHub, and
  * human verdicts on diagnoses. Each write is one statement whose repeat stores the same thing, so the pool
  * may retry it on a fresh connection; row shapes are SQLite's (store/report-rows.ts maps both).
  */

@@ -1,5 +1,5 @@
 /**
- * The facts behind the seed's success indicators on SQLite: autofix PRs as last polled from GitHub, and
+ * The facts behind the original design's success indicators on SQLite: autofix PRs as last polled from GitHub, and
  * human verdicts on diagnoses. Kept apart from sqlite-store.ts, which only exposes these operations.
  */
 import type Database from "better-sqlite3";

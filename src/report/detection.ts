@@ -3,7 +3,7 @@
  * log time to the incident being stored, and to its first sink delivery. Pure, over stored incidents.
  */
 import type { Incident } from "../domain/types.js";
-import { below, type IndicatorStatus, percentile, DESIGN_TARGETS } from "./targets.js";
+import { below, DESIGN_TARGETS, type IndicatorStatus, percentile } from "./targets.js";
 
 /** Distribution of one delay over the incidents that have it. */
 export interface LatencyFigures {

@@ -5,7 +5,7 @@
 import type { Incident } from "../domain/types.js";
 import type { AutofixPrRecord, DiagnosisFeedback, FeedbackVerdict } from "../store/store.js";
 import { GITHUB_REVIEWER_PREFIX } from "./feedback-input.js";
-import { above, below, type IndicatorStatus, DESIGN_TARGETS } from "./targets.js";
+import { above, below, DESIGN_TARGETS, type IndicatorStatus } from "./targets.js";
 
 /** Accuracy of one diagnoser (`offline`, a model name). */
 export interface DiagnoserAccuracy {

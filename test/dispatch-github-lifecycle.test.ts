@@ -77,9 +77,11 @@ describe("GitHub sink: resolution", () => {
     expect(kept.bodies()).toHaveLength(1);
   });
 
-  it("is not accepted for an incident whose issue was never filed", async () => {
-    const { sink } = await setup();
-    expect(sink.accepts(makeIncident({ status: "resolved" }), "resolved")).toBe(false);
+  it("writes nothing for an incident whose issue was never filed (the worker's gate does not send it either)", async () => {
+    const { fake, sink } = await setup();
+    const unfiled = makeIncident({ status: "resolved", resolvedAt: T0 + 20 * MIN });
+    expect(await sink.send(unfiled, "resolved")).toEqual({ ok: true, remoteRef: null });
+    expect(fake.requests).toEqual([]);
   });
 
   it("rate-limits comments per issue: a flapping incident comments once per interval", async () => {

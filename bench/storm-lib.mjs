@@ -66,19 +66,30 @@ export function startChild(args, pattern, env = {}) {
 /** Pattern of ai-monitor's "serving" log line. */
 export const SERVING = /"url":"([^"]+)"[^\n]*ai-monitor serving/;
 
-/** POST `amount` bodies to `url` over `connections`; adds `rps` measured over the run's own duration. */
+/** POST `amount` bodies to `url` over `connections`; adds `rps` measured from the first request to the last answer. */
 export async function storm(url, bodies, amount, connections) {
   let next = 0;
-  const result = await autocannon({
-    url: `${url}/webhook/alertmanager`,
-    connections,
-    amount,
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
-    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+  let lastAnswerMs = 0;
+  const startMs = Date.now();
+  const result = await new Promise((resolve, reject) => {
+    const run = autocannon(
+      {
+        url: `${url}/webhook/alertmanager`,
+        connections,
+        amount,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+        requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    run.on("response", () => {
+      lastAnswerMs = Date.now();
+    });
   });
-  // autocannon's req/s is sampled per whole second; a run shorter than a few seconds needs its own figure.
-  const seconds = (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000;
+  // autocannon ends a run (and stamps its finish) at its next one-second sample, so a run of 2.1 s reads as 3 s:
+  // the time of the last answer is the run's real end.
+  const seconds = (lastAnswerMs - startMs) / 1000;
   return { ...result, rps: result.requests.total / seconds };
 }
 

@@ -30,6 +30,11 @@ export interface GroupCommitOptions {
    * for the requests already read from their sockets to join.
    */
   defer?: () => Promise<void>;
+  /**
+   * Make a committed group durable (SQLite: flush the WAL off the main thread). The next group is stored while
+   * it runs; the group's callers are answered once it resolves, or get its error.
+   */
+  durable?: () => Promise<void>;
 }
 
 interface Waiting {
@@ -76,10 +81,24 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
   const queue: Waiting[] = [];
   let running = false;
 
+  const durable = options.durable;
+  // Answer the group once it is durable, without holding up the next group's transaction.
+  const answer = (group: Waiting[], results: IngestOutcome[][]) => {
+    if (!durable) for (const [i, w] of group.entries()) w.resolve(results[i]!);
+    else
+      void durable().then(
+        () => {
+          for (const [i, w] of group.entries()) w.resolve(results[i]!);
+        },
+        (err) => {
+          for (const w of group) w.reject(err);
+        },
+      );
+  };
+
   const settle = async (group: Waiting[]) => {
     try {
-      const results = await run(group.map((w) => w.part));
-      for (const [i, w] of group.entries()) w.resolve(results[i]!);
+      answer(group, await run(group.map((w) => w.part)));
     } catch (err) {
       if (group.length === 1 || sharedFailure(err)) {
         for (const w of group) w.reject(err);
@@ -90,7 +109,7 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
       for (const w of group) {
         await Promise.resolve()
           .then(() => run([w.part]))
-          .then((r) => w.resolve(r[0]!), w.reject);
+          .then((r) => answer([w], r), w.reject);
       }
     }
   };

@@ -12,7 +12,7 @@ import { pruneCadence, tokensBefore } from "../prune.js";
 import { parseId, toIncident, toJob, toOffset } from "../rows.js";
 import type { DeliveryPatch, FileOffset, JobKind, LlmCall, Store } from "../store.js";
 import { bindBudgetOperations } from "./budget.js";
-import { commitThenFlush } from "./durable-group.js";
+import { createWalFlusher, type WalFlusher } from "./durable-group.js";
 import {
   createGroupCommit as createTurnGroup,
   type GroupCommit,
@@ -204,15 +204,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const synchronous = options.synchronous ?? "FULL";
   if (!SQLITE_SYNCHRONOUS.includes(synchronous))
     throw new Error(`unknown sqlite synchronous: ${synchronous}`);
-  // Ingests arriving while one group is being stored (and flushed) share the next transaction (group commit).
-  const grouped = createGroupCommit(
-    (parts) => {
-      const ops = open();
-      if (synchronous === "NORMAL" || options.path === ":memory:" || !db) return ops.ingestGroup(parts);
-      return commitThenFlush(`${db.name}-wal`, () => ops.ingestGroup(parts));
-    },
-    { defer: nextTurn },
-  );
+  // Ingests arriving while one group is being stored share the next transaction (group commit); with FULL,
+  // each group is answered after the WAL flush that follows its commit (durable-group.ts).
+  let wal: WalFlusher | null = null;
+  const grouped = createGroupCommit((parts) => open().ingestGroup(parts), {
+    defer: nextTurn,
+    durable: () => wal?.flush() ?? Promise.resolve(),
+  });
 
   return {
     kind: "sqlite",
@@ -224,12 +222,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }
       migrate(db, Date.now());
       raw ??= bindOperations(db);
+      if (synchronous === "FULL" && options.path !== ":memory:") wal ??= createWalFlusher(`${db.name}-wal`);
       // Every operation answers once its turn's transaction committed (group-commit.ts).
       if (options.groupCommit !== false) group ??= createTurnGroup(db);
       ops ??= group ? throughGroup(raw, group) : (raw as unknown as Grouped<Ops>);
     },
     async close() {
       group?.flush();
+      // Closing removes the WAL file: let the flushes that callers wait on finish first.
+      await wal?.settled();
+      wal = null;
       group = null;
       ops = null;
       raw = null;

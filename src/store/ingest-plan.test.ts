@@ -54,7 +54,7 @@ describe("planIngest", () => {
       want: {
         inserts: 0,
         outcomes: [{ kind: "duplicate", incident: { id: 7 } }],
-        bumps: [{ incident: { id: 7 }, count: 3, minT: T0 + MIN, maxT: T0 + MIN }],
+        bumps: [{ incident: { id: 7 }, count: 3, minT: T0 + MIN, maxT: T0 + MIN, earlier: false }],
       },
     },
     {
@@ -75,7 +75,8 @@ describe("planIngest", () => {
           { kind: "new", insert: 1 },
           { kind: "duplicate", incident: { insert: 0 } },
         ],
-        bumps: [{ incident: { insert: 0 }, count: 2, minT: T0 - MIN, maxT: T0 + MIN }],
+        // T0 - MIN comes before the batch's own first occurrence: first_seen moves earlier.
+        bumps: [{ incident: { insert: 0 }, count: 2, minT: T0 - MIN, maxT: T0 + MIN, earlier: true }],
       },
     },
     {
@@ -110,7 +111,7 @@ describe("planIngest", () => {
       want: {
         inserts: 0,
         outcomes: [{ kind: "duplicate", incident: { id: 3 } }],
-        bumps: [{ incident: { id: 3 }, count: 1, minT: T0, maxT: T0 }],
+        bumps: [{ incident: { id: 3 }, count: 1, minT: T0, maxT: T0, earlier: false }],
       },
     },
   ];
@@ -151,8 +152,8 @@ describe("settlePlan", () => {
       { kind: "duplicate", incidentId: "4" },
     ]);
     expect(settled.bumps).toEqual([
-      { id: 10, count: 1, minT: T0 + MIN, maxT: T0 + MIN },
-      { id: 4, count: 1, minT: T0, maxT: T0 },
+      { id: 10, count: 1, minT: T0 + MIN, maxT: T0 + MIN, earlier: false },
+      { id: 4, count: 1, minT: T0, maxT: T0, earlier: false },
     ]);
   });
 });

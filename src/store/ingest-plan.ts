@@ -22,6 +22,8 @@ export interface PendingBump {
   count: number;
   minT: number;
   maxT: number;
+  /** Some occurrence is older than the incident's first_seen as read (a backend may update fewer columns when not). */
+  earlier: boolean;
 }
 
 /** The firstSeen range (both bounds exclusive) of one fingerprint's incidents the plan may need. */
@@ -105,6 +107,8 @@ export function planIngest(signals: readonly Signal[], policy: IngestPolicy, rea
   // Copies: a repeat may move an incident's firstSeen earlier, and later decisions of the batch must see it.
   const candidates = new Map([...reads.candidates].map(([fp, list]) => [fp, list.map((c) => ({ ...c }))]));
   const pending = new Map<number, PendingBump>();
+  // Each bumped incident's firstSeen before this batch moved it.
+  const firstSeenBefore = new Map<number, number>();
   const inserts: PlannedInsert[] = [];
   const outcomes: PlannedOutcome[] = [];
   for (const signal of signals) {
@@ -117,12 +121,15 @@ export function planIngest(signals: readonly Signal[], policy: IngestPolicy, rea
       candidates.get(signal.fingerprint) ?? candidates.set(signal.fingerprint, []).get(signal.fingerprint)!;
     const found = pickWindow(list, t, policy.windowMs);
     if (found) {
-      const bump = pending.get(found.id) ?? { id: found.id, count: 0, minT: t, maxT: t };
+      if (!firstSeenBefore.has(found.id)) firstSeenBefore.set(found.id, found.firstSeen);
+      const bump = pending.get(found.id) ?? { id: found.id, count: 0, minT: t, maxT: t, earlier: false };
+      const minT = Math.min(bump.minT, t);
       pending.set(found.id, {
         id: found.id,
         count: bump.count + signal.count,
-        minT: Math.min(bump.minT, t),
+        minT,
         maxT: Math.max(bump.maxT, t),
+        earlier: minT < firstSeenBefore.get(found.id)!,
       });
       found.firstSeen = Math.min(found.firstSeen, t);
       outcomes.push({ kind: "duplicate", incident: refOf(found.id) });

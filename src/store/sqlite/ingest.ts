@@ -36,22 +36,28 @@ export function bindIngestOperations(
 
   const ingestPart = (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
     if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
-    const freshKeys = new Set(plan.batchKeys(signals).filter((key) => !s.findKey.get(key)));
-    for (const key of freshKeys) s.addKey.run(key, policy.now);
-    const candidates = new Map(
-      plan
-        .candidateRanges(signals, policy)
-        .map((r) => [r.fingerprint, s.candidates.all(r.fingerprint, r.fromMs, r.toMs)]),
-    );
+    const keys = plan.batchKeys(signals);
+    const freshKeys =
+      keys.length === 0
+        ? new Set<string>()
+        : new Set(s.addKeys.all(policy.now, JSON.stringify(keys)).map((row) => row.key));
+    const ranges = plan.candidateRanges(signals, policy);
+    const candidates = new Map<string, plan.Candidate[]>(ranges.map((r) => [r.fingerprint, []]));
+    const rows = s.candidatesIn.all(JSON.stringify(ranges.map((r) => [r.fingerprint, r.fromMs, r.toMs])));
+    for (const { fingerprint, id, firstSeen } of rows) candidates.get(fingerprint)?.push({ id, firstSeen });
     const decided = plan.planIngest(signals, policy, { freshKeys, candidates });
     const { bumps, outcomes } = plan.settlePlan(
       decided,
       decided.inserts.map((ins) => insert(ins, policy.now)),
     );
     const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
-    for (const bump of bumps) {
-      s.bumpIncident.run({ count: bump.count, minT: bump.minT, maxT: bump.maxT, id: bump.id });
-    }
+    // Most repeats only add to count and last_seen: those rows skip the first_seen and status indexes.
+    const reopenedIds = new Set(reopened.map((r) => r.id));
+    const full = bumps.filter((b) => b.earlier || reopenedIds.has(b.id));
+    const counts = full.length === 0 ? bumps : bumps.filter((b) => !b.earlier && !reopenedIds.has(b.id));
+    if (counts.length > 0) s.bumpCounts.run(JSON.stringify(counts.map((b) => [b.id, b.count, b.maxT])));
+    if (full.length > 0)
+      s.bumpIncidents.run(JSON.stringify(full.map((b) => [b.id, b.count, b.minT, b.maxT])));
     for (const { id } of reopened) reopen(id, policy.now);
     if (offset) s.upsertOffset.run({ ...offset });
     return outcomes;

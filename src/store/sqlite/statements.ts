@@ -7,15 +7,30 @@ export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
     ping: p("SELECT 1"),
-    findKey: p("SELECT 1 FROM dedup_keys WHERE key = ?"),
-    addKey: p("INSERT INTO dedup_keys (key, seen_at) VALUES (?, ?)"),
-    pruneKeys: p("DELETE FROM dedup_keys WHERE seen_at < ?"),
-    candidates: db.prepare<[string, number, number], { id: number; firstSeen: number }>(
-      `SELECT id, first_seen AS firstSeen FROM incidents
-       WHERE fingerprint = ? AND first_seen > ? AND first_seen < ? ORDER BY id`,
+    // A batch's statements take JSON arrays: one statement per batch instead of one per key or incident (a
+    // distinct-alert storm ran about 40 statements per request, their per-call overhead most of the ingest).
+    /** Store the batch's keys (a JSON array); returns those not stored before (the fresh ones). */
+    addKeys: db.prepare<[number, string], { key: string }>(
+      `INSERT INTO dedup_keys (key, seen_at) SELECT value, ? FROM json_each(?) WHERE true
+       ON CONFLICT (key) DO NOTHING RETURNING key`,
     ),
-    bumpIncident: p(`UPDATE incidents SET count = count + @count, first_seen = min(first_seen, @minT),
-       last_seen = max(last_seen, @maxT), status = 'open', resolved_at = NULL WHERE id = @id`),
+    pruneKeys: p("DELETE FROM dedup_keys WHERE seen_at < ?"),
+    /** The incidents of each [fingerprint, fromMs, toMs] range (bounds exclusive), in id order. */
+    candidatesIn: db.prepare<[string], { fingerprint: string; id: number; firstSeen: number }>(
+      `SELECT i.fingerprint AS fingerprint, i.id AS id, i.first_seen AS firstSeen
+       FROM json_each(?) AS r CROSS JOIN incidents AS i
+       WHERE i.fingerprint = r.value ->> 0 AND i.first_seen > r.value ->> 1 AND i.first_seen < r.value ->> 2
+       ORDER BY i.id`,
+    ),
+    /** Add each [id, count, maxT] of a JSON array to its open incident (no occurrence before its first_seen). */
+    bumpCounts:
+      p(`UPDATE incidents SET count = count + b.value ->> 1, last_seen = max(last_seen, b.value ->> 2)
+       FROM json_each(?) AS b WHERE incidents.id = b.value ->> 0`),
+    /** Add each [id, count, minT, maxT] of a JSON array to its incident, which is open again. */
+    bumpIncidents: p(`UPDATE incidents SET count = count + b.value ->> 1,
+       first_seen = min(first_seen, b.value ->> 2), last_seen = max(last_seen, b.value ->> 3),
+       status = 'open', resolved_at = NULL
+       FROM json_each(?) AS b WHERE incidents.id = b.value ->> 0`),
     /** Of the incidents a batch bumps (ids as a JSON array), those resolved so far: the bump reopens them. */
     resolvedAmong: db.prepare<[string], { id: number }>(
       "SELECT id FROM incidents WHERE status = 'resolved' AND id IN (SELECT value FROM json_each(?)) ORDER BY id",

@@ -117,16 +117,18 @@ export function parseCount(value: unknown): number | null {
   return Math.min(1_000_000_000, Math.max(1, Math.round(n)));
 }
 
-// Alert text comes from log lines (the ruler copies them into labels and annotations): redact it like a log line,
-// before it becomes the fingerprint, the message or anything stored.
-const nonEmpty = (value: string | undefined): string | null =>
-  value && value.trim() !== "" ? redactText(value) : null;
+// Alert text comes from log lines (the ruler copies them into labels and annotations): the schema redacted every
+// label, annotation and URL (names too) before anything here reads them, so the mapping below does not scan them
+// again (a storm paid for each value three times); only what a source adds on top (`extras.fields`) is redacted.
+const nonEmpty = (value: string | undefined): string | null => (value && value.trim() !== "" ? value : null);
 
 /** Pure: the fingerprint this alert maps to, shared with a log line of the same error. */
 export function alertFingerprint(alert: AlertmanagerAlert, names: AlertLabelNames): string {
-  const { errorCode, target, message, key } = alertIdentity(alert, names);
-  return fingerprintOf({ errorCode, target, message: key ?? message });
+  return identityFingerprint(alertIdentity(alert, names));
 }
+
+const identityFingerprint = ({ errorCode, target, message, key }: ReturnType<typeof alertIdentity>) =>
+  fingerprintOf({ errorCode, target, message: key ?? message });
 
 function fallbackTarget(labels: Record<string, string>, names: AlertLabelNames): string | null {
   for (const name of names.targetFallbacks) {
@@ -157,25 +159,29 @@ function alertIdentity(alert: AlertmanagerAlert, names: AlertLabelNames) {
   };
 }
 
-/** Pure: map one firing alert to a Signal. `dedupKey` makes a resent notification a no-op. */
+/**
+ * Pure: map one firing alert, as `alertSchema` output it (redacted), to a Signal. `dedupKey` makes a resent
+ * notification a no-op.
+ */
 export function alertToSignal(
   alert: AlertmanagerAlert,
   source: SignalSource,
   names: AlertLabelNames,
   extras: AlertExtras = {},
 ): Signal {
-  const { errorCode, target, message } = alertIdentity(alert, names);
+  const identity = alertIdentity(alert, names);
+  const { errorCode, target, message } = identity;
   const count =
     parseCount(alert.labels[names.count]) ?? parseCount(alert.annotations[names.count]) ?? extras.count ?? 1;
   return {
-    fingerprint: alertFingerprint(alert, names),
+    fingerprint: identityFingerprint(identity),
     errorCode,
     target,
     level: "ERROR",
     message,
     timestampMs: Date.parse(alert.startsAt),
     requestId: nonEmpty(alert.labels.request_id),
-    fields: redactFields({ ...alert.labels, ...alert.annotations, ...extras.fields }),
+    fields: { ...alert.labels, ...alert.annotations, ...(extras.fields ? redactFields(extras.fields) : {}) },
     source,
     count,
     severityHint: nonEmpty(alert.labels[names.severity]),

@@ -9,7 +9,6 @@
  * sender retries; the idempotency key makes that retry harmless.
  */
 import { type Context, type Handler, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Config } from "../config/schema.js";
 import {
   type AlertLabelNames,
@@ -33,6 +32,7 @@ import { incidentsRoutes } from "./incidents-routes.js";
 import { isLoopback, parseListen } from "./listen-address.js";
 import { httpMetrics, zeroRouteSeries } from "./metrics-middleware.js";
 import { pageRoutes } from "./page/page-routes.js";
+import { readBodyText } from "./read-body.js";
 import { RevokedSessions } from "./session.js";
 import { apiAuth } from "./web-auth.js";
 
@@ -88,16 +88,11 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route("/", pageRoutes({ ...session, store }));
 
-  const limit = bodyLimit({
-    maxSize: config.webhook.bodyLimitBytes,
-    onError: (c) => problem(c, 413, "payload too large", { limitBytes: config.webhook.bodyLimitBytes }),
-  });
   const names: AlertLabelNames = config.webhook.labels;
   app.post(
     "/webhook/alertmanager",
     auth,
     requireJson,
-    limit,
     webhook(
       deps,
       "alertmanager",
@@ -109,7 +104,6 @@ export function createApp(deps: AppDeps): Hono {
     "/webhook/grafana",
     auth,
     requireJson,
-    limit,
     webhook(
       deps,
       "grafana",
@@ -130,9 +124,12 @@ const requireJson: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
-async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
+type JsonBody = { ok: true; value: unknown } | { ok: false; tooLarge?: true };
+
+async function readJson(c: Context, limitBytes: number): Promise<JsonBody> {
   try {
-    return { ok: true, value: JSON.parse(await c.req.text()) };
+    const body = await readBodyText(c, limitBytes);
+    return body.ok ? { ok: true, value: JSON.parse(body.text) } : body;
   } catch {
     return { ok: false };
   }
@@ -144,9 +141,11 @@ function webhook<T extends { alerts: unknown[] }>(
   parse: (body: unknown) => NotificationParse<T>,
   map: (payload: T, nowMs: number) => WebhookBatch,
 ): Handler {
-  const { intake, log, now, metrics } = deps;
+  const { intake, log, now, metrics, config } = deps;
   return async (c) => {
-    const body = await readJson(c);
+    const body = await readJson(c, config.webhook.bodyLimitBytes);
+    if (!body.ok && body.tooLarge)
+      return problem(c, 413, "payload too large", { limitBytes: config.webhook.bodyLimitBytes });
     if (!body.ok) return problem(c, 400, "invalid JSON");
     const parsed = parse(body.value);
     for (const r of parsed.refused) metrics.webhookAlertsRefused.inc({ source, reason: r.reason });

@@ -6,34 +6,37 @@
 import { z } from "zod";
 import {
   type AlertLabelNames,
-  alertSchema,
+  alertFields,
   alertsToBatch,
   alertToSignal,
   MAX_ANNOTATION_CHARS,
   MAX_URL_CHARS,
   notificationFields,
   parseCount,
+  redactAlert,
   redactThenTruncate,
   type WebhookBatch,
 } from "./alertmanager.js";
 
-const url = z
-  .string()
-  .default("")
-  .transform((value) => redactThenTruncate(value, MAX_URL_CHARS));
+const url = z.string().default("");
 
-/** One Grafana alert: an Alertmanager alert plus links and the query values that made it fire. */
-export const grafanaAlertSchema = alertSchema.extend({
-  silenceURL: url,
-  dashboardURL: url,
-  panelURL: url,
-  // Grafana sends null when the rule has no values (no data, error state).
-  values: z.record(z.string(), z.number().nullable()).nullable().default(null),
-  valueString: z
-    .string()
-    .default("")
-    .transform((value) => redactThenTruncate(value, MAX_ANNOTATION_CHARS)),
-});
+/** One Grafana alert: an Alertmanager alert plus links and the query values that made it fire; redacted. */
+export const grafanaAlertSchema = alertFields
+  .extend({
+    silenceURL: url,
+    dashboardURL: url,
+    panelURL: url,
+    // Grafana sends null when the rule has no values (no data, error state).
+    values: z.record(z.string(), z.number().nullable()).nullable().default(null),
+    valueString: z.string().default(""),
+  })
+  .transform((alert) => ({
+    ...redactAlert(alert),
+    silenceURL: redactThenTruncate(alert.silenceURL, MAX_URL_CHARS),
+    dashboardURL: redactThenTruncate(alert.dashboardURL, MAX_URL_CHARS),
+    panelURL: redactThenTruncate(alert.panelURL, MAX_URL_CHARS),
+    valueString: redactThenTruncate(alert.valueString, MAX_ANNOTATION_CHARS),
+  }));
 
 /** Grafana webhook body without its alerts, validated whole (each alert is validated on its own). */
 export const grafanaEnvelopeSchema = z.object({

@@ -46,7 +46,10 @@ function envelopeWithAlerts(envelope: z.ZodObject): z.ZodObject {
   return schema;
 }
 
-export function parseNotification<E extends z.ZodObject, A extends z.ZodObject>(
+/** An alert schema: its fields (an object), or those fields piped into a transform. */
+type AlertSchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
+
+export function parseNotification<E extends z.ZodObject, A extends AlertSchema>(
   envelope: E,
   alert: A,
   body: unknown,
@@ -55,11 +58,11 @@ export function parseNotification<E extends z.ZodObject, A extends z.ZodObject>(
   const raw = (body as { alerts?: unknown } | null)?.alerts;
   const alerts: z.infer<A>[] = [];
   const refused: RefusedAlert[] = [];
-  const fields = new Set(Object.keys(alert.shape));
+  const fields = new Set(Object.keys(alert instanceof z.ZodPipe ? alert.in.shape : alert.shape));
   for (const [index, item] of (Array.isArray(raw) ? raw : []).entries()) {
     const parsed = alert.safeParse(item);
     if (parsed.success) {
-      alerts.push(parsed.data);
+      alerts.push(parsed.data as z.infer<A>);
       continue;
     }
     const first = String(parsed.error.issues[0]?.path[0] ?? "");

@@ -52,10 +52,16 @@ export function startChild(args, pattern, env = {}) {
       env: { ...process.env, ...env },
     });
     let out = "";
+    let found = false;
     const onData = (d) => {
+      // Once the URL is known, stop collecting: the output of a long run would cost this (the client) process.
+      if (found) return;
       out += d;
       const match = pattern.exec(out);
-      if (match) resolve({ child, url: match[1] });
+      if (match) {
+        found = true;
+        resolve({ child, url: match[1] });
+      }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);

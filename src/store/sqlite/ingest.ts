@@ -36,11 +36,9 @@ export function bindIngestOperations(
 
   const ingestPart = (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
     if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
-    const keys = plan.batchKeys(signals);
-    const freshKeys =
-      keys.length === 0
-        ? new Set<string>()
-        : new Set(s.addKeys.all(policy.now, JSON.stringify(keys)).map((row) => row.key));
+    const freshKeys = new Set(
+      plan.batchKeys(signals).filter((key) => s.addKey.run(key, policy.now).changes === 1),
+    );
     const ranges = plan.candidateRanges(signals, policy);
     const candidates = new Map<string, plan.Candidate[]>(ranges.map((r) => [r.fingerprint, []]));
     const rows = s.candidatesIn.all(JSON.stringify(ranges.map((r) => [r.fingerprint, r.fromMs, r.toMs])));

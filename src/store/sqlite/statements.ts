@@ -7,13 +7,10 @@ export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
     ping: p("SELECT 1"),
-    // A batch's statements take JSON arrays: one statement per batch instead of one per key or incident (a
-    // distinct-alert storm ran about 40 statements per request, their per-call overhead most of the ingest).
-    /** Store the batch's keys (a JSON array); returns those not stored before (the fresh ones). */
-    addKeys: db.prepare<[number, string], { key: string }>(
-      `INSERT INTO dedup_keys (key, seen_at) SELECT value, ? FROM json_each(?) WHERE true
-       ON CONFLICT (key) DO NOTHING RETURNING key`,
-    ),
+    // Candidates and bumps take JSON arrays: one statement per batch rather than one per fingerprint or incident.
+    // Keys stay one statement each: measured faster than one INSERT ... SELECT FROM json_each ... RETURNING.
+    /** Store a key unless it is there: `changes` is 1 for a fresh key, 0 for a resend. */
+    addKey: p("INSERT INTO dedup_keys (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
     pruneKeys: p("DELETE FROM dedup_keys WHERE seen_at < ?"),
     /** The incidents of each [fingerprint, fromMs, toMs] range (bounds exclusive), in id order. */
     candidatesIn: db.prepare<[string], { fingerprint: string; id: number; firstSeen: number }>(

@@ -83,6 +83,35 @@ describe("sqlite store: group commit", () => {
       expect((await store.listIncidents({ limit: 10 })).map((i) => i.count)).toEqual([1]);
     }));
 
+  it("decides a group's parts as if each ran alone, in order, each with its own receive time", () =>
+    withStore(async (store) => {
+      const at = (now: number) => ({ ...live, now });
+      const [a, b, c] = await Promise.all([
+        store.ingest([alert(1, { timestampMs: T0 })], at(T0 + 1000)),
+        // A repeat of a's incident, and a new one.
+        store.ingest([alert(1, { timestampMs: T0 + 60_000, dedupKey: "k-b" }), alert(2)], at(T0 + 2000)),
+        // a's alert resent, and a line older than the incident: it moves firstSeen back.
+        store.ingest(
+          [alert(1, { timestampMs: T0 }), alert(1, { timestampMs: T0 - 60_000, dedupKey: "k-c" })],
+          at(T0 + 3000),
+        ),
+      ]);
+      const first = a![0]!;
+      if (first.kind !== "new") throw new Error("expected a new incident");
+      expect(b!.map((o) => o.kind)).toEqual(["duplicate", "new"]);
+      expect(b![0]).toEqual({ kind: "duplicate", incidentId: first.incidentId });
+      expect(c).toEqual([{ kind: "resent" }, { kind: "duplicate", incidentId: first.incidentId }]);
+      const one = await store.getIncident(first.incidentId);
+      expect(one).toMatchObject({
+        count: 3,
+        firstSeen: T0 - 60_000,
+        lastSeen: T0 + 60_000,
+        createdAt: T0 + 1000,
+      });
+      const two = (await store.listIncidents({ limit: 5 })).find((i) => i.errorCode === "E_2");
+      expect(two?.createdAt).toBe(T0 + 2000);
+    }));
+
   it("fails only the webhook SQLite refuses; the others of its group are stored", () =>
     withStore(async (store) => {
       const calls = Array.from({ length: 8 }, (_, i) =>

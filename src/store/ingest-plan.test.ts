@@ -211,7 +211,7 @@ describe("planIngest over a whole batch", () => {
 describe("newIncidentRow", () => {
   it("gives the columns in the order PostgreSQL's INSERT numbers them; a backfill is suppressed", () => {
     const row = newIncidentRow(
-      { signal: signal("A", T0, { fields: { pool: "main" } }), backfill: true },
+      { signal: signal("A", T0, { fields: { pool: "main" } }), backfill: true, now: T0 + 1 },
       T0 + 1,
     );
     expect(Object.keys(row)).toEqual(
@@ -220,6 +220,6 @@ describe("newIncidentRow", () => {
       ),
     );
     expect(row).toMatchObject({ t: T0, now: T0 + 1, fields: '{"pool":"main"}', suppressed: "backfill" });
-    expect(newIncidentRow({ signal: signal("A", T0), backfill: false }, T0).suppressed).toBeNull();
+    expect(newIncidentRow({ signal: signal("A", T0), backfill: false, now: T0 }, T0).suppressed).toBeNull();
   });
 });

@@ -48,6 +48,8 @@ export type IncidentRef = { id: number } | { insert: number };
 export interface PlannedInsert {
   signal: Signal;
   backfill: boolean;
+  /** When its signal was received (the policy's `now`, or the signal's own in a grouped plan). */
+  now: number;
 }
 
 /** What one signal became, with incidents named by reference until the inserts have ids. */
@@ -102,7 +104,13 @@ const refOf = (id: number): IncidentRef => (id < 0 ? { insert: -id - 1 } : { id 
  * is a resend; a repeat inside a window bumps that incident; otherwise a new incident, suppressed (backfill,
  * no job) when older than maxAge. Incidents created earlier in the batch take later repeats.
  */
-export function planIngest(signals: readonly Signal[], policy: IngestPolicy, reads: IngestReads): IngestPlan {
+export function planIngest(
+  signals: readonly Signal[],
+  policy: IngestPolicy,
+  reads: IngestReads,
+  /** Each signal's receive time when they came in several ingests planned as one (default: policy.now). */
+  nows?: readonly number[],
+): IngestPlan {
   const fresh = new Set(reads.freshKeys);
   // Copies: a repeat may move an incident's firstSeen earlier, and later decisions of the batch must see it.
   const candidates = new Map([...reads.candidates].map(([fp, list]) => [fp, list.map((c) => ({ ...c }))]));
@@ -111,7 +119,7 @@ export function planIngest(signals: readonly Signal[], policy: IngestPolicy, rea
   const firstSeenBefore = new Map<number, number>();
   const inserts: PlannedInsert[] = [];
   const outcomes: PlannedOutcome[] = [];
-  for (const signal of signals) {
+  for (const [index, signal] of signals.entries()) {
     if (signal.dedupKey && !fresh.delete(signal.dedupKey)) {
       outcomes.push({ kind: "resent" });
       continue;
@@ -135,8 +143,9 @@ export function planIngest(signals: readonly Signal[], policy: IngestPolicy, rea
       outcomes.push({ kind: "duplicate", incident: refOf(found.id) });
       continue;
     }
-    const backfill = policy.now - t > policy.maxAgeMs;
-    const placeholder = -inserts.push({ signal, backfill });
+    const now = nows?.[index] ?? policy.now;
+    const backfill = now - t > policy.maxAgeMs;
+    const placeholder = -inserts.push({ signal, backfill, now });
     list.push({ id: placeholder, firstSeen: t });
     outcomes.push({ kind: backfill ? "backfill" : "new", insert: -placeholder - 1 });
   }

@@ -28,26 +28,41 @@ export function bindIngestOperations(
     s.insertJob.run(id, "update", now, now);
   };
 
-  const insert = (planned: plan.PlannedInsert, now: number): plan.InsertedIncident => {
+  const insert = (planned: plan.PlannedInsert): plan.InsertedIncident => {
+    const { now } = planned;
     const incidentId = Number(s.insertIncident.run(plan.newIncidentRow(planned, now)).lastInsertRowid);
     if (planned.backfill) return { incidentId, jobId: null };
     return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
 
-  const ingestPart = (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): IngestOutcome[] => {
+  /**
+   * The parts of a group planned as one batch: the plan decides each signal in order with what the earlier ones
+   * did, exactly as the parts run one after another would, while the group reads its candidates once and updates
+   * each touched incident once (a storm's group touches each of its incidents many times).
+   */
+  const ingestGroup = (parts: IngestPart[]): IngestOutcome[][] => {
+    const first = parts[0];
+    if (!first) return [];
+    const { policy } = first;
+    const latest = Math.max(...parts.map((p) => p.policy.now));
     if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
-    const freshKeys = new Set(
-      plan.batchKeys(signals).filter((key) => s.addKey.run(key, policy.now).changes === 1),
-    );
+    const freshKeys = new Set<string>();
+    const signals: Signal[] = [];
+    const nows: number[] = [];
+    for (const part of parts) {
+      for (const key of plan.batchKeys(part.signals))
+        if (s.addKey.run(key, part.policy.now).changes === 1) freshKeys.add(key);
+      for (const signal of part.signals) {
+        signals.push(signal);
+        nows.push(part.policy.now);
+      }
+    }
     const ranges = plan.candidateRanges(signals, policy);
     const candidates = new Map<string, plan.Candidate[]>(ranges.map((r) => [r.fingerprint, []]));
     const rows = s.candidatesIn.all(JSON.stringify(ranges.map((r) => [r.fingerprint, r.fromMs, r.toMs])));
     for (const { fingerprint, id, firstSeen } of rows) candidates.get(fingerprint)?.push({ id, firstSeen });
-    const decided = plan.planIngest(signals, policy, { freshKeys, candidates });
-    const { bumps, outcomes } = plan.settlePlan(
-      decided,
-      decided.inserts.map((ins) => insert(ins, policy.now)),
-    );
+    const decided = plan.planIngest(signals, policy, { freshKeys, candidates }, nows);
+    const { bumps, outcomes } = plan.settlePlan(decided, decided.inserts.map(insert));
     const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
     // Most repeats only add to count and last_seen: those rows skip the first_seen and status indexes.
     const reopenedIds = new Set(reopened.map((r) => r.id));
@@ -56,16 +71,20 @@ export function bindIngestOperations(
     if (counts.length > 0) s.bumpCounts.run(JSON.stringify(counts.map((b) => [b.id, b.count, b.maxT])));
     if (full.length > 0)
       s.bumpIncidents.run(JSON.stringify(full.map((b) => [b.id, b.count, b.minT, b.maxT])));
-    for (const { id } of reopened) reopen(id, policy.now);
-    if (offset) s.upsertOffset.run({ ...offset });
-    return outcomes;
+    for (const { id } of reopened) reopen(id, latest);
+    for (const part of parts) if (part.offset) s.upsertOffset.run({ ...part.offset });
+    const split: IngestOutcome[][] = [];
+    let at = 0;
+    for (const part of parts) {
+      split.push(outcomes.slice(at, at + part.signals.length));
+      at += part.signals.length;
+    }
+    return split;
   };
 
   return {
     /** Several callers' ingests in one transaction and one commit (group commit), each as if run alone. */
-    ingestGroup: db.transaction((parts: IngestPart[]) =>
-      parts.map((part) => ingestPart(part.signals, part.policy, part.offset)),
-    ).immediate,
+    ingestGroup: db.transaction(ingestGroup).immediate,
 
     resolve: db.transaction((fingerprint: string, resolvedAt: number, now: number): string | null => {
       // Same rule as PostgreSQL's resolveTx: a repeated resolution must not close older open incidents too.

@@ -51,14 +51,23 @@ export function createIntake(deps: {
       const maxAgeMs = live ? Number.POSITIVE_INFINITY : policy.maxAgeMs;
       const outcomes = await store.ingest(signals, { ...policy, maxAgeMs, now: at }, offset);
       let fresh = 0;
+      // Counted per label pair, then added once each: a labelled inc costs more than the addition.
+      const counted = new Map<
+        string,
+        { source: Signal["source"]; outcome: IngestOutcome["kind"]; n: number }
+      >();
       outcomes.forEach((outcome, i) => {
         const signal = signals[i]!;
-        metrics.signals.inc({ source: signal.source, outcome: outcome.kind });
+        const key = `${signal.source}\n${outcome.kind}`;
+        const entry = counted.get(key) ?? { source: signal.source, outcome: outcome.kind, n: 0 };
+        entry.n++;
+        counted.set(key, entry);
         if (outcome.kind === "new") {
           fresh++;
           metrics.detectionSeconds.observe(Math.max(0, at - signal.timestampMs) / 1000);
         }
       });
+      for (const { source, outcome, n } of counted.values()) metrics.signals.inc({ source, outcome }, n);
       if (fresh > 0) wake();
       return outcomes;
     },

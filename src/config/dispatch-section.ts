@@ -97,52 +97,30 @@ export type DispatchSection = z.output<typeof dispatchSection>;
 /** One routing rule after defaults. */
 export type RouteRule = DispatchSection["routes"]["discord"];
 
-/** Everything the Discord sink is configured with, written under `sinks.discord` and `dispatch`. */
-export interface DiscordSettings {
-  webhookUrl: string | null;
-  username: string;
-  timeoutMs: number;
-  route: RouteRule;
-}
-
-/** Pure: the Discord settings in one block (the YAML keeps the credential under `sinks`). */
-export function discordSettings(webhookUrl: string | null, dispatch: DispatchSection): DiscordSettings {
-  return {
-    webhookUrl,
-    username: dispatch.discord.username,
-    timeoutMs: dispatch.discord.timeout,
-    route: dispatch.routes.discord,
-  };
-}
+/** Pure: Discord's settings in one block (the YAML keeps the credential under `sinks.discord`). */
+export const discordSettings = (webhookUrl: string | null, dispatch: DispatchSection) => ({
+  webhookUrl,
+  username: dispatch.discord.username,
+  timeoutMs: dispatch.discord.timeout,
+  route: dispatch.routes.discord,
+});
+export type DiscordSettings = ReturnType<typeof discordSettings>;
 
 /** GitHub's credentials as written under `sinks.github` (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL). */
-export interface GithubCredentials {
-  token: string | null;
-  repository: string | null;
-  apiUrl: string;
-}
+export type GithubCredentials = { token: string | null; repository: string | null; apiUrl: string };
 
-/** Everything the GitHub integrations (issues, reactions, autofix PRs) are configured with, in one block. */
-export interface GithubSettings extends GithubCredentials {
-  closeOnResolve: boolean;
-  route: RouteRule;
-  /** How often 👍/👎 reactions are read as verdicts (ms); 0: never. */
-  reactionPollMs: number;
-}
-
-/** Pure: the GitHub settings in one block, from `sinks.github`, `dispatch` and `feedback.githubReactionPoll`. */
-export function githubSettings(
-  credentials: GithubCredentials,
+/** Pure: GitHub's settings in one block: credentials, issue lifecycle and route, reaction poll in ms (0: off). */
+export const githubSettings = (
+  github: GithubCredentials,
   dispatch: DispatchSection,
   reactionPollMs: number,
-): GithubSettings {
-  return {
-    ...credentials,
-    closeOnResolve: dispatch.github.closeOnResolve,
-    route: dispatch.routes.github,
-    reactionPollMs,
-  };
-}
+) => ({
+  ...github,
+  closeOnResolve: dispatch.github.closeOnResolve,
+  route: dispatch.routes.github,
+  reactionPollMs,
+});
+export type GithubSettings = ReturnType<typeof githubSettings>;
 
 /** Environment variables of this section (AI_MONITOR_DRY_RUN takes on/off like autofix). */
 export const DISPATCH_ENV_KEYS: Readonly<Record<string, string>> = {

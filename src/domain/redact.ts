@@ -132,7 +132,7 @@ const remembered = new Map<string, readonly SecretRange[]>();
 export function findSecrets(text: string, extras: RedactExtras = {}): SecretRange[] {
   if (extras.patterns?.length || text.length > REMEMBERED_TEXT_CHARS) return scan(text, extras);
   const known = remembered.get(text);
-  if (known) return known.map((r) => ({ ...r }));
+  if (known) return known.length === 0 ? [] : known.map((r) => ({ ...r }));
   const found = scan(text, extras);
   if (remembered.size >= REMEMBERED_MAX) remembered.clear();
   remembered.set(

@@ -78,7 +78,9 @@ export interface InsertedIncident {
 
 /** Pure: the distinct idempotency keys of a batch, in first-seen order. */
 export function batchKeys(signals: readonly Signal[]): string[] {
-  return [...new Set(signals.flatMap((s) => (s.dedupKey ? [s.dedupKey] : [])))];
+  const keys = new Set<string>();
+  for (const { dedupKey } of signals) if (dedupKey) keys.add(dedupKey);
+  return [...keys];
 }
 
 /** Pure: per fingerprint, the one firstSeen range that holds every incident a window of the batch can pick. */
@@ -86,12 +88,12 @@ export function candidateRanges(signals: readonly Signal[], policy: IngestPolicy
   const ranges = new Map<string, CandidateRange>();
   for (const { fingerprint, timestampMs: t } of signals) {
     const { fromMs, toMs } = windowBounds(t, policy.windowMs);
-    const range = ranges.get(fingerprint) ?? { fingerprint, fromMs, toMs };
-    ranges.set(fingerprint, {
-      fingerprint,
-      fromMs: Math.min(range.fromMs, fromMs),
-      toMs: Math.max(range.toMs, toMs),
-    });
+    const range = ranges.get(fingerprint);
+    if (!range) ranges.set(fingerprint, { fingerprint, fromMs, toMs });
+    else {
+      range.fromMs = Math.min(range.fromMs, fromMs);
+      range.toMs = Math.max(range.toMs, toMs);
+    }
   }
   return [...ranges.values()];
 }

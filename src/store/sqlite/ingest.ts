@@ -8,7 +8,7 @@ import type { Signal } from "../../domain/types.js";
 import type { IngestPart } from "../group-commit.js";
 import * as plan from "../ingest-plan.js";
 import { dedupKeysBefore } from "../prune.js";
-import type { FileOffset, IngestOutcome, IngestPolicy } from "../store.js";
+import type { IngestOutcome } from "../store.js";
 import type { prepareStatements } from "./statements.js";
 
 /** The ingest and resolve operations over the store's prepared statements. */

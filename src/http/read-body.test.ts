@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,9 +7,17 @@ import { readBodyText } from "./read-body.js";
 
 const LIMIT = 16;
 const app = new Hono();
+/** How each read ended on the server: its text, "too large", or the error. */
+const reads: string[] = [];
 app.post("/", async (c) => {
-  const body = await readBodyText(c, LIMIT);
-  return body.ok ? c.json({ text: body.text }) : c.json({ tooLarge: true }, 413);
+  try {
+    const body = await readBodyText(c, LIMIT);
+    reads.push(body.ok ? body.text : "too large");
+    return body.ok ? c.json({ text: body.text }) : c.json({ tooLarge: true }, 413);
+  } catch (err) {
+    reads.push(`error: ${(err as Error).message}`);
+    return c.json({ error: "unread" }, 400);
+  }
 });
 
 let server: ServerType;
@@ -67,6 +75,21 @@ describe("readBodyText from Node's request stream (a real server)", () => {
     expect(await post(streamed, true)).toEqual({ status: 413, body: { tooLarge: true } });
     // The connection still answers the next request.
     expect((await post([Buffer.from("{}")], false)).status).toBe(200);
+  });
+});
+
+describe("readBodyText when the client hangs up mid-body", () => {
+  it("settles the read with an error instead of waiting forever", async () => {
+    reads.length = 0;
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    for (let i = 0; i < 100 && reads.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/^error: /);
   });
 });
 

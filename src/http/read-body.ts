@@ -24,7 +24,9 @@ export async function readBodyText(c: Context, limitBytes: number): Promise<Body
 }
 
 // Past the limit the listeners go and the rest is left unread: the adapter drains it after the 413 is sent.
+// A client that hangs up mid-body settles the read too ('close' without 'end'), so no handler waits forever.
 function fromNode(incoming: IncomingMessage, limitBytes: number): Promise<Buffer[] | null> {
+  if (incoming.readableEnded) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -32,6 +34,7 @@ function fromNode(incoming: IncomingMessage, limitBytes: number): Promise<Buffer
       incoming.off("data", onData);
       incoming.off("end", onEnd);
       incoming.off("error", onError);
+      incoming.off("close", onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -47,9 +50,11 @@ function fromNode(incoming: IncomingMessage, limitBytes: number): Promise<Buffer
       detach();
       reject(err);
     };
+    const onClose = () => onError(new Error("the client closed the request before its body ended"));
     incoming.on("data", onData);
     incoming.on("end", onEnd);
     incoming.on("error", onError);
+    incoming.on("close", onClose);
   });
 }
 

@@ -39,6 +39,8 @@ describe("the ordering gate: no sink says resolved before it said opened", () =>
       go: false,
       wait: true,
     });
+    // Diagnosed, but its deliver step has not recorded a single delivery yet.
+    expect(orderingGate(job("resolved"), resolved([]), 5)).toEqual({ go: false, wait: true });
     const sending = resolved([record("discord", "sending"), record("console", "sent")]);
     expect(orderingGate(job("resolved"), sending, 5)).toEqual({ go: false, wait: true });
     expect(orderingGate(job("resolved", 5), sending, 5).go).toBe(true);

@@ -23,13 +23,16 @@ export interface JobContext {
   leaseLost: () => boolean;
 }
 
-/** Pure: whether the incident's first announcement is still under way (not diagnosed, or deliveries pending). */
+/**
+ * Pure: whether the incident's first announcement is still under way: not diagnosed, diagnosed but not yet
+ * handed to any sink (the opening job is between its two steps: a resolution claimed then would skip sinks about
+ * to post the alert, leaving it open there for good), or deliveries pending.
+ */
 export function announcing(incident: Incident): boolean {
   if (incident.suppressed !== null) return false;
   if (incident.diagnosis === null) return true;
-  return incident.deliveries.some(
-    (d) => !d.sink.includes(":") && (d.state === "pending" || d.state === "sending"),
-  );
+  const openings = incident.deliveries.filter((d) => !d.sink.includes(":"));
+  return openings.length === 0 || openings.some((d) => d.state === "pending" || d.state === "sending");
 }
 
 /** The ordering gate's verdict: wait for the opening, drop a resolution made false, or go (leaving some out). */

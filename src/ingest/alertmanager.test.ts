@@ -7,8 +7,8 @@ import {
   MAX_LABEL_CHARS,
   mapAlertmanager,
   parseCount,
-  truncateText,
 } from "./alertmanager.js";
+import { truncateText } from "./bounded-text.js";
 
 const names = configSchema.parse({}).webhook.labels;
 const fixture = (name: string): unknown =>
@@ -199,6 +199,29 @@ describe("Alertmanager payload mapping", () => {
     const payload = alertmanagerPayloadSchema.parse({ ...body, alerts: [withNote] });
     expect(payload.alerts[0]!.labels.big).toHaveLength(MAX_LABEL_CHARS);
     expect(payload.alerts[0]!.annotations.summary).toHaveLength(MAX_ANNOTATION_CHARS);
+  });
+
+  it("scans a value again once it is cut: the cut's ellipsis can end a key glued to more letters", () => {
+    // Not a key for the rule (letters follow it) until a cut keeps `max - 1` characters ending right after it.
+    const key = ["AKIA", "IOSFODNN7EXAMPLE"].join("");
+    const atCut = (prefix: string, max: number) => `${prefix.padEnd(max - 1 - key.length, "x ")}${key}abcdef`;
+    const body = fixture("firing-db001.json") as { alerts: Record<string, unknown>[] };
+    const labels = {
+      error_code: "DB_001",
+      detail: atCut("y", MAX_LABEL_CHARS),
+      service: atCut("z", MAX_LABEL_CHARS),
+    };
+    const annotations = { description: atCut("d", MAX_ANNOTATION_CHARS) };
+    const generatorURL = atCut("http://grafana/?q=", 4096).replaceAll(" ", "+");
+    const payload = alertmanagerPayloadSchema.parse({
+      ...body,
+      alerts: [{ ...body.alerts[0]!, labels, annotations, generatorURL }],
+    });
+    const [signal] = mapAlertmanager(payload, names, NOW).signals;
+    expect(JSON.stringify(signal)).not.toContain(key);
+    // The marker is longer than the key: cut again, it may end inside the marker, never with the key.
+    expect(payload.alerts[0]!.labels.detail).toMatch(/\[REDACTED:aws[a-z-]*…$/);
+    expect(payload.alerts[0]!.labels.detail!.length).toBeLessThanOrEqual(MAX_LABEL_CHARS);
   });
 
   it("names each offending path when the payload is invalid", () => {

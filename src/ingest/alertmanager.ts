@@ -6,6 +6,7 @@ import { z } from "zod";
 import { fingerprintOf } from "../domain/fingerprint.js";
 import { redactFields, redactText } from "../domain/redact.js";
 import type { Signal, SignalSource } from "../domain/types.js";
+import { cutRedacted } from "./bounded-text.js";
 
 /** Longest label value kept; longer ones are cut, not rejected (a noisy rule must still page). */
 export const MAX_LABEL_CHARS = 1024;
@@ -14,25 +15,16 @@ export const MAX_ANNOTATION_CHARS = 4096;
 /** Longest generatorURL kept. */
 export const MAX_URL_CHARS = 4096;
 
-/** Pure: cut `text` to at most `maxChars` UTF-16 units with a trailing ellipsis, never splitting a surrogate pair. */
-export function truncateText(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  let end = maxChars - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}
-
 /** Pure: redact, then cut: a secret at the cut is found whole (a half secret would survive redaction). */
 export function redactThenTruncate(value: string, maxChars: number): string {
-  return truncateText(redactText(value), maxChars);
+  return cutRedacted(redactText(value), maxChars, {});
 }
 
 // Redacted whole (names too: a secret can be a label's name, and a label's name can say its value is one), then cut.
 function boundRecord(record: Record<string, string>, maxChars: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(redactFields(record)))
-    out[key] = truncateText(value as string, maxChars);
+    out[key] = cutRedacted(value as string, maxChars, {});
   return out;
 }
 

@@ -240,6 +240,17 @@ describe("eventToSignal", () => {
     expect(signal.fields.n).toBe(1);
   });
 
+  it("scans a cut value again: the cut's ellipsis can end a key glued to more letters", () => {
+    const key = ["AKIA", "IOSFODNN7EXAMPLE"].join("");
+    const glued = `${"m".repeat(99 - key.length)}${key}abcdef`; // a cut at 100 keeps 99 characters: the key last
+    const event = eventOf(JSON.stringify({ level: "ERROR", fields: { message: glued, body: glued, n: 1 } }));
+    const counts: Record<string, number> = {};
+    const signal = eventToSignal(event, { maxFieldChars: 100, redactions: counts });
+    expect(JSON.stringify(signal)).not.toContain(key);
+    expect(signal.message.length).toBeLessThanOrEqual(100);
+    expect(counts["aws-access-key"]).toBe(2);
+  });
+
   it("substitutes the fallback time only when the line had no timestamp", () => {
     const undated = eventOf('{"level":"ERROR","fields":{"message":"m"}}');
     expect(eventToSignal(undated, { fallbackTimestampMs: 42 }).timestampMs).toBe(42);

@@ -4,14 +4,10 @@
  * @see https://docs.rs/tracing-subscriber/0.3/tracing_subscriber/fmt/format/struct.Json.html
  */
 import { fingerprintOf } from "../domain/fingerprint.js";
-import {
-  mightHoldSecret,
-  type RedactionCounts,
-  redactFieldsCounted,
-  redactTextCounted,
-} from "../domain/redact.js";
+import { mightHoldSecret, type RedactionCounts, redactFieldsCounted } from "../domain/redact.js";
 import { epochToMs, parseRfc3339Ms, UNPARSABLE_TIME_MS } from "../domain/timestamp.js";
 import type { Level, Signal } from "../domain/types.js";
+import { boundText, boundValue, REDACT_SLACK_CHARS } from "./bounded-text.js";
 
 /**
  * Why a line is not a log event: not JSON at all, JSON cut off mid-write, longer than allowed, or nested
@@ -66,8 +62,6 @@ const FORMAT_KEYS = new Set([
 ]);
 // Fields promoted to their own LogEvent property; `log.*` come from the tracing-log bridge.
 const PROMOTED_KEYS = new Set(["message", "error_code", "request_id", "log.target", "log.file", "log.line"]);
-// Hidden bytes after the cut so a secret straddling it is still whole when redacted.
-const REDACT_SLACK_CHARS = 512;
 
 const EPOCH_TEXT = /^-?\d+(?:\.\d+)?$/;
 
@@ -211,23 +205,6 @@ export function parseTracingLine(line: string, options: { maxLineChars?: number 
   };
 }
 
-/** Pure: redact, then cut to `maxChars` (the slack keeps a secret at the cut whole while it is redacted). */
-export function boundText(s: string, maxChars: number, counts?: RedactionCounts, clean = false): string {
-  const head = s.length > maxChars + REDACT_SLACK_CHARS ? s.slice(0, maxChars + REDACT_SLACK_CHARS) : s;
-  const redacted = clean ? head : redactTextCounted(head, counts);
-  return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
-}
-
-function boundValue(value: unknown, maxChars: number, depth: number): unknown {
-  if (typeof value === "string") return value.length > maxChars ? `${value.slice(0, maxChars)}…` : value;
-  if (value === null || typeof value !== "object" || depth > 8) return value;
-  if (Array.isArray(value)) return value.slice(0, 64).map((item) => boundValue(item, maxChars, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value).slice(0, 64))
-    out[key] = boundValue(item, maxChars, depth + 1);
-  return out;
-}
-
 function collectStrings(value: unknown, out: string[], depth: number): void {
   if (typeof value === "string") out.push(value);
   else if (value !== null && typeof value === "object" && depth < 16) {
@@ -266,16 +243,14 @@ export function eventToSignal(
       ? options.fallbackTimestampMs
       : event.timestampMs;
   // Pre-cut long strings (with slack) before redacting so hostile megabyte fields cost little.
-  const preCut = boundValue(event.fields, maxChars + REDACT_SLACK_CHARS, 0) as Record<string, unknown>;
+  const preCut = boundValue(event.fields, maxChars + REDACT_SLACK_CHARS) as Record<string, unknown>;
   // One cheap test over every string of the line; most error lines hold nothing a rule could match.
   const clean = !mightHoldSecret(lineStrings(event, preCut));
   const message = boundText(event.message, maxChars, counts, clean);
   const target = boundText(event.target, 256, counts, clean);
   const errorCode = event.errorCode === null ? null : boundText(event.errorCode, 128, counts, clean);
-  const fields = boundValue(clean ? preCut : redactFieldsCounted(preCut, counts), maxChars, 0) as Record<
-    string,
-    unknown
-  >;
+  const redactedFields = clean ? preCut : redactFieldsCounted(preCut, counts);
+  const fields = boundValue(redactedFields, maxChars, 0, clean ? null : counts) as Record<string, unknown>;
   return {
     fingerprint: fingerprintOf({ errorCode, target, message }),
     errorCode,

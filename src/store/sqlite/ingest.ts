@@ -35,43 +35,78 @@ export function bindIngestOperations(
     return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
 
+  /** Store each part's keys at its own time; the group's signals in order, with each one's time and part. */
+  const gather = (parts: IngestPart[]) => {
+    const freshKeys = new Set<string>();
+    const signals: Signal[] = [];
+    const nows: number[] = [];
+    const partOf: number[] = [];
+    for (const [k, part] of parts.entries()) {
+      for (const key of plan.batchKeys(part.signals))
+        if (s.addKey.run(key, part.policy.now).changes === 1) freshKeys.add(key);
+      for (const signal of part.signals) {
+        signals.push(signal);
+        nows.push(part.policy.now);
+        partOf.push(k);
+      }
+    }
+    return { freshKeys, signals, nows, partOf };
+  };
+
+  /**
+   * Part by part, the inserts of each and then its reopen jobs (a resolved incident is reopened by the first part
+   * that repeats it): job ids and times come out as if the parts had run one after another.
+   */
+  const insertInTurn = (
+    parts: IngestPart[],
+    decided: plan.IngestPlan,
+    partOf: number[],
+    resolved: ReadonlySet<number>,
+  ): plan.InsertedIncident[] => {
+    const insertPart: number[] = [];
+    const reopenIn = new Map<number, number>();
+    for (const [i, o] of decided.outcomes.entries()) {
+      if (o.kind === "new" || o.kind === "backfill") insertPart[o.insert] = partOf[i]!;
+      else if (o.kind === "duplicate" && "id" in o.incident && resolved.has(o.incident.id))
+        if (!reopenIn.has(o.incident.id)) reopenIn.set(o.incident.id, partOf[i]!);
+    }
+    const inserted: plan.InsertedIncident[] = [];
+    for (const [k, part] of parts.entries()) {
+      decided.inserts.forEach((ins, n) => {
+        if (insertPart[n] === k) inserted[n] = insert(ins);
+      });
+      for (const id of [...resolved].sort((a, b) => a - b))
+        if (reopenIn.get(id) === k) reopen(id, part.policy.now);
+    }
+    return inserted;
+  };
+
   /**
    * The parts of a group planned as one batch: the plan decides each signal in order with what the earlier ones
    * did, exactly as the parts run one after another would, while the group reads its candidates once and updates
    * each touched incident once (a storm's group touches each of its incidents many times).
    */
   const ingestGroup = (parts: IngestPart[]): IngestOutcome[][] => {
-    const first = parts[0];
-    if (!first) return [];
-    const { policy } = first;
-    const latest = Math.max(...parts.map((p) => p.policy.now));
+    const policy = parts[0]?.policy;
+    if (!policy) return [];
     if (pruneDue("dedup_keys", policy.now)) s.pruneKeys.run(dedupKeysBefore(policy.now));
-    const freshKeys = new Set<string>();
-    const signals: Signal[] = [];
-    const nows: number[] = [];
-    for (const part of parts) {
-      for (const key of plan.batchKeys(part.signals))
-        if (s.addKey.run(key, part.policy.now).changes === 1) freshKeys.add(key);
-      for (const signal of part.signals) {
-        signals.push(signal);
-        nows.push(part.policy.now);
-      }
-    }
+    const { freshKeys, signals, nows, partOf } = gather(parts);
     const ranges = plan.candidateRanges(signals, policy);
     const candidates = new Map<string, plan.Candidate[]>(ranges.map((r) => [r.fingerprint, []]));
     const rows = s.candidatesIn.all(JSON.stringify(ranges.map((r) => [r.fingerprint, r.fromMs, r.toMs])));
     for (const { fingerprint, id, firstSeen } of rows) candidates.get(fingerprint)?.push({ id, firstSeen });
     const decided = plan.planIngest(signals, policy, { freshKeys, candidates }, nows);
-    const { bumps, outcomes } = plan.settlePlan(decided, decided.inserts.map(insert));
-    const reopened = bumps.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(bumps.map((b) => b.id)));
+    const stored = decided.bumps.flatMap((b) => ("id" in b.incident ? [b.incident.id] : []));
+    const resolved = new Set(
+      stored.length === 0 ? [] : s.resolvedAmong.all(JSON.stringify(stored)).map((r) => r.id),
+    );
+    const { bumps, outcomes } = plan.settlePlan(decided, insertInTurn(parts, decided, partOf, resolved));
     // Most repeats only add to count and last_seen: those rows skip the first_seen and status indexes.
-    const reopenedIds = new Set(reopened.map((r) => r.id));
-    const full = bumps.filter((b) => b.earlier || reopenedIds.has(b.id));
-    const counts = full.length === 0 ? bumps : bumps.filter((b) => !b.earlier && !reopenedIds.has(b.id));
+    const full = bumps.filter((b) => b.earlier || resolved.has(b.id));
+    const counts = full.length === 0 ? bumps : bumps.filter((b) => !b.earlier && !resolved.has(b.id));
     if (counts.length > 0) s.bumpCounts.run(JSON.stringify(counts.map((b) => [b.id, b.count, b.maxT])));
     if (full.length > 0)
       s.bumpIncidents.run(JSON.stringify(full.map((b) => [b.id, b.count, b.minT, b.maxT])));
-    for (const { id } of reopened) reopen(id, latest);
     for (const part of parts) if (part.offset) s.upsertOffset.run({ ...part.offset });
     const split: IngestOutcome[][] = [];
     let at = 0;

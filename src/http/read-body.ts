@@ -27,6 +27,7 @@ export async function readBodyText(c: Context, limitBytes: number): Promise<Body
 // A client that hangs up mid-body settles the read too ('close' without 'end'), so no handler waits forever.
 function fromNode(incoming: IncomingMessage, limitBytes: number): Promise<Buffer[] | null> {
   if (incoming.readableEnded) return Promise.resolve([]);
+  if (incoming.destroyed) return Promise.reject(new Error("the request was closed before its body was read"));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Signal } from "../src/domain/types.js";
 import { createSqliteStore, openConnection } from "../src/store/sqlite/sqlite-store.js";
 import type { FileOffset, Store } from "../src/store/store.js";
+import { prng } from "./helpers/dispatch-incident.js";
 import { MIN, makeSignal, offsetOf, policyAt, T0 } from "./store-contract-fixtures.js";
 
 const live = { ...policyAt(T0), maxAgeMs: Number.POSITIVE_INFINITY };
@@ -132,24 +133,12 @@ describe("sqlite store: group commit", () => {
     }));
 });
 
-/** A seeded generator (mulberry32): the same seed, the same scenario. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Part = { signals: Signal[]; now: number; offset?: FileOffset };
 type Step = { parts: Part[] } | { resolve: string; at: number; now: number };
 
 /** Rounds of 1-4 concurrent ingests over two fingerprints (repeats, resends, old lines, offsets), resolves between. */
 function scenario(seed: number): Step[] {
-  const r = random(seed);
+  const r = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const steps: Step[] = [];
   for (let round = 0; round < 6; round++) {

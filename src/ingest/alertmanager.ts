@@ -17,14 +17,14 @@ export const MAX_URL_CHARS = 4096;
 
 /** Pure: redact, then cut: a secret at the cut is found whole (a half secret would survive redaction). */
 export function redactThenTruncate(value: string, maxChars: number): string {
-  return cutRedacted(redactText(value), maxChars, {});
+  return cutRedacted(redactText(value), maxChars);
 }
 
 // Redacted whole (names too: a secret can be a label's name, and a label's name can say its value is one), then cut.
 function boundRecord(record: Record<string, string>, maxChars: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(redactFields(record)))
-    out[key] = cutRedacted(value as string, maxChars, {});
+    out[key] = cutRedacted(value as string, maxChars);
   return out;
 }
 

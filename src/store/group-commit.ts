@@ -84,16 +84,13 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
   const durable = options.durable;
   // Answer the group once it is durable, without holding up the next group's transaction.
   const answer = (group: Waiting[], results: IngestOutcome[][]) => {
-    if (!durable) for (const [i, w] of group.entries()) w.resolve(results[i]!);
-    else
-      void durable().then(
-        () => {
-          for (const [i, w] of group.entries()) w.resolve(results[i]!);
-        },
-        (err) => {
-          for (const w of group) w.reject(err);
-        },
-      );
+    const resolveAll = () => {
+      for (const [i, w] of group.entries()) w.resolve(results[i]!);
+    };
+    if (!durable) return resolveAll();
+    void durable().then(resolveAll, (err) => {
+      for (const w of group) w.reject(err);
+    });
   };
 
   const settle = async (group: Waiting[]) => {

@@ -210,16 +210,17 @@ describe("planIngest over a whole batch", () => {
 
 describe("newIncidentRow", () => {
   it("gives the columns in the order PostgreSQL's INSERT numbers them; a backfill is suppressed", () => {
-    const row = newIncidentRow(
-      { signal: signal("A", T0, { fields: { pool: "main" } }), backfill: true, now: T0 + 1 },
-      T0 + 1,
-    );
+    const row = newIncidentRow({
+      signal: signal("A", T0, { fields: { pool: "main" } }),
+      backfill: true,
+      now: T0 + 1,
+    });
     expect(Object.keys(row)).toEqual(
       "fingerprint errorCode target level severity count t now source message requestId filename lineNumber fields url suppressed".split(
         " ",
       ),
     );
     expect(row).toMatchObject({ t: T0, now: T0 + 1, fields: '{"pool":"main"}', suppressed: "backfill" });
-    expect(newIncidentRow({ signal: signal("A", T0), backfill: false, now: T0 }, T0).suppressed).toBeNull();
+    expect(newIncidentRow({ signal: signal("A", T0), backfill: false, now: T0 }).suppressed).toBeNull();
   });
 });

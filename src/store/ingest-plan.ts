@@ -159,7 +159,7 @@ export function planIngest(
  * Pure: the columns of a new incident row, named as SQLite's INSERT names them and in the order PostgreSQL's
  * numbers them ($1..$16), so both backends store the same row.
  */
-export function newIncidentRow({ signal, backfill }: PlannedInsert, now: number) {
+export function newIncidentRow({ signal, backfill, now }: PlannedInsert) {
   return {
     fingerprint: signal.fingerprint,
     errorCode: signal.errorCode ?? null,

@@ -35,9 +35,9 @@ async function readForPlan(sql: Sql, signals: Signal[], policy: IngestPolicy): P
   return { freshKeys, candidates };
 }
 
-async function insertIncident(sql: Sql, planned: plan.PlannedInsert, policy: IngestPolicy) {
+async function insertIncident(sql: Sql, planned: plan.PlannedInsert) {
   // $1..$16 in the row's own order; $17: enqueue its "incident" job too.
-  const values = [...Object.values(plan.newIncidentRow(planned, policy.now)), !planned.backfill];
+  const values = [...Object.values(plan.newIncidentRow(planned)), !planned.backfill];
   return (await sql<plan.InsertedIncident>(SQL.insertIncident, values)).rows[0]!;
 }
 
@@ -88,7 +88,7 @@ async function dedupTx(sql: Sql, batch: Signal[], policy: IngestPolicy): Promise
   // incident committed before, by any replica.
   const decided = plan.planIngest(signals, policy, await readForPlan(sql, signals, policy));
   const inserted: plan.InsertedIncident[] = [];
-  for (const ins of decided.inserts) inserted.push(await insertIncident(sql, ins, policy));
+  for (const ins of decided.inserts) inserted.push(await insertIncident(sql, ins));
   const { bumps, outcomes } = plan.settlePlan(decided, inserted);
   if (bumps.length > 0) {
     const { rows } = await sql<{ id: string }>(SQL.bumpIncidents, [

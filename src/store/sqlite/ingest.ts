@@ -30,7 +30,7 @@ export function bindIngestOperations(
 
   const insert = (planned: plan.PlannedInsert): plan.InsertedIncident => {
     const { now } = planned;
-    const incidentId = Number(s.insertIncident.run(plan.newIncidentRow(planned, now)).lastInsertRowid);
+    const incidentId = Number(s.insertIncident.run(plan.newIncidentRow(planned)).lastInsertRowid);
     if (planned.backfill) return { incidentId, jobId: null };
     return { incidentId, jobId: Number(s.insertJob.run(incidentId, "incident", now, now).lastInsertRowid) };
   };
@@ -70,13 +70,13 @@ export function bindIngestOperations(
       else if (o.kind === "duplicate" && "id" in o.incident && resolved.has(o.incident.id))
         if (!reopenIn.has(o.incident.id)) reopenIn.set(o.incident.id, partOf[i]!);
     }
+    // Inserts come in signal order, so in part order: one pass takes each part's share.
     const inserted: plan.InsertedIncident[] = [];
+    const reopening = [...reopenIn].sort(([a], [b]) => a - b);
     for (const [k, part] of parts.entries()) {
-      decided.inserts.forEach((ins, n) => {
-        if (insertPart[n] === k) inserted[n] = insert(ins);
-      });
-      for (const id of [...resolved].sort((a, b) => a - b))
-        if (reopenIn.get(id) === k) reopen(id, part.policy.now);
+      while (inserted.length < decided.inserts.length && insertPart[inserted.length] === k)
+        inserted.push(insert(decided.inserts[inserted.length]!));
+      for (const [id, first] of reopening) if (first === k) reopen(id, part.policy.now);
     }
     return inserted;
   };

@@ -85,14 +85,14 @@ export async function openStore(
   try {
     await store.init();
   } catch (err) {
-    throw new FatalError(
-      `cannot open database ${config.store.sqlitePath}: ${(err as Error).message}`,
-      1,
-      null,
-      {
-        cause: err,
-      },
-    );
+    const message = (err as Error).message;
+    // The addon loads only in the Node.js it was compiled for (npm's own advice omits the headers to use).
+    const hint = /NODE_MODULE_VERSION/.test(message)
+      ? `better-sqlite3 was built for another Node.js than ${process.version}: run \`npm rebuild better-sqlite3\` with this node (and --nodedir=<its install directory> if npm's nodedir setting points at another Node)`
+      : null;
+    throw new FatalError(`cannot open database ${config.store.sqlitePath}: ${message}`, 1, hint, {
+      cause: err,
+    });
   }
   log.debug({ backend: store.kind, path: config.store.sqlitePath }, "store ready");
   return store;

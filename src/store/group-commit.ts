@@ -31,8 +31,11 @@ export interface GroupCommitOptions {
    */
   defer?: () => Promise<void>;
   /**
-   * Make a committed group durable (SQLite: flush the WAL off the main thread). The next group is stored while
-   * it runs; the group's callers are answered once it resolves, or get its error.
+   * Make a committed group durable (SQLite: flush the WAL off the main thread); the group's callers are answered
+   * once it resolves, or get its error. The next group is stored after it settles: the ingests that arrive while
+   * the disk flushes join that one group, so a storm pays each group's fixed cost (candidate reads, one update per
+   * touched incident, COMMIT's page writes) about half as often as when the next group went in at once. Nothing
+   * waits that would not have: a group stored during the flush would still be answered only after the next one.
    */
   durable?: () => Promise<void>;
 }
@@ -82,13 +85,14 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
   let running = false;
 
   const durable = options.durable;
-  // Answer the group once it is durable, without holding up the next group's transaction.
+  // The durability of the last group stored: the next group waits for it (settled either way).
+  let flushed: Promise<void> = Promise.resolve();
   const answer = (group: Waiting[], results: IngestOutcome[][]) => {
     const resolveAll = () => {
       for (const [i, w] of group.entries()) w.resolve(results[i]!);
     };
     if (!durable) return resolveAll();
-    void durable().then(resolveAll, (err) => {
+    flushed = durable().then(resolveAll, (err) => {
       for (const w of group) w.reject(err);
     });
   };
@@ -115,6 +119,7 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
     running = true;
     try {
       while (queue.length > 0) {
+        await flushed;
         if (options.defer) await options.defer();
         await settle(takeGroup(queue, maxSignals));
       }

@@ -4,11 +4,10 @@
  * one even read meanwhile. Instead the connection runs NORMAL (WAL frames written, not flushed) and, after an
  * ingest group commits, the WAL file is fsynced on libuv's thread pool; the group's callers are answered only
  * after a flush that began after their commit, so a 2xx still means the signals are on disk (FULL's promise).
- * The next group commits while a flush is in flight (a pipeline: the store does not sit idle for the disk), and
- * every group committed meanwhile shares the one flush that follows. fsync acts on the file, not the
- * descriptor, so a descriptor of our own flushes SQLite's writes; frames are flushed in the order they were
- * written, and WAL recovery stops at the first frame whose checksum fails, so a later commit never survives an
- * earlier one. A checkpoint in between needs nothing, as NORMAL syncs the WAL before checkpointing.
+ * The event loop reads requests while the disk flushes, and they make up the next group (group-commit.ts); a
+ * commit made while a flush runs shares the one flush that follows. fsync acts on the file, not the descriptor,
+ * so a descriptor of our own flushes SQLite's writes; frames are flushed in the order they were written, and
+ * WAL recovery stops at the first frame whose checksum fails, so a later commit never survives an earlier one. A checkpoint in between needs nothing, as NORMAL syncs the WAL before checkpointing.
  * @see https://www.sqlite.org/pragma.html#pragma_synchronous
  * @see https://www.sqlite.org/wal.html#durability
  */

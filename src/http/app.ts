@@ -15,6 +15,7 @@ import {
   alertmanagerEnvelopeSchema,
   alertSchema,
   mapAlertmanager,
+  quickAlert,
   type WebhookBatch,
 } from "../ingest/alertmanager.js";
 import { grafanaAlertSchema, grafanaEnvelopeSchema, mapGrafana } from "../ingest/grafana.js";
@@ -96,7 +97,7 @@ export function createApp(deps: AppDeps): Hono {
     webhook(
       deps,
       "alertmanager",
-      (body) => parseNotification(alertmanagerEnvelopeSchema, alertSchema, body),
+      (body) => parseNotification(alertmanagerEnvelopeSchema, alertSchema, body, quickAlert),
       (p, at) => mapAlertmanager(p, names, at),
     ),
   );

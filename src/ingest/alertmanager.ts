@@ -7,6 +7,7 @@ import { fingerprintOf } from "../domain/fingerprint.js";
 import { redactFields, redactText } from "../domain/redact.js";
 import type { Signal, SignalSource } from "../domain/types.js";
 import { cutRedacted } from "./bounded-text.js";
+import { wellFormedAlert } from "./well-formed-alert.js";
 
 /** Longest label value kept; longer ones are cut, not rejected (a noisy rule must still page). */
 export const MAX_LABEL_CHARS = 1024;
@@ -60,6 +61,12 @@ export function redactAlert<A extends z.output<typeof alertFields>>(alert: A): A
  * storm of alerts more than storing them did (zod's per-transform machinery, not the redaction).
  */
 export const alertSchema = alertFields.transform(redactAlert);
+
+/** Pure: what `alertSchema` outputs for a well-formed alert, without zod; null for anything else (zod decides). */
+export function quickAlert(item: unknown): AlertmanagerAlert | null {
+  const fields = wellFormedAlert(item);
+  return fields && redactAlert(fields);
+}
 
 /** The notification envelope shared by Alertmanager (version 4) and Grafana (version 1). */
 export const notificationFields = {

@@ -49,10 +49,15 @@ function envelopeWithAlerts(envelope: z.ZodObject): z.ZodObject {
 /** An alert schema: its fields (an object), or those fields piped into a transform. */
 type AlertSchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
 
+/**
+ * `fast`: the alert schema's output for an item it accepts, computed without zod, or null to let zod decide
+ * (well-formed-alert.ts); it must never accept what the schema refuses.
+ */
 export function parseNotification<E extends z.ZodObject, A extends AlertSchema>(
   envelope: E,
   alert: A,
   body: unknown,
+  fast?: (item: unknown) => z.infer<A> | null,
 ): NotificationParse<Omit<z.infer<E>, "alerts"> & { alerts: z.infer<A>[] }> {
   const head = envelopeWithAlerts(envelope).safeParse(body);
   const raw = (body as { alerts?: unknown } | null)?.alerts;
@@ -60,6 +65,11 @@ export function parseNotification<E extends z.ZodObject, A extends AlertSchema>(
   const refused: RefusedAlert[] = [];
   const fields = new Set(Object.keys(alert instanceof z.ZodPipe ? alert.in.shape : alert.shape));
   for (const [index, item] of (Array.isArray(raw) ? raw : []).entries()) {
+    const quick = fast?.(item);
+    if (quick) {
+      alerts.push(quick);
+      continue;
+    }
     const parsed = alert.safeParse(item);
     if (parsed.success) {
       alerts.push(parsed.data as z.infer<A>);

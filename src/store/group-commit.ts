@@ -119,7 +119,8 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
     running = true;
     try {
       while (queue.length > 0) {
-        await flushed;
+        // Without a durable step nothing is awaited here: an asynchronous backend takes its first group at once.
+        if (durable) await flushed;
         if (options.defer) await options.defer();
         await settle(takeGroup(queue, maxSignals));
       }

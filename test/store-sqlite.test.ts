@@ -4,10 +4,11 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { MIGRATIONS } from "../src/store/sqlite/migrations.js";
+import { MIGRATIONS, migrate } from "../src/store/sqlite/migrations.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
 import { runStoreContract } from "./store-contract.js";
+import { diagnosis, T0 } from "./store-contract-fixtures.js";
 
 /**
  * Runs in a worker thread with its own connection, as another process would: claims jobs one at a time and
@@ -99,6 +100,45 @@ describe("sqlite store specifics", () => {
       const db = new Database(h.file, { readonly: true });
       expect(db.prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(MIGRATIONS.length);
       db.close();
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it("keeps the diagnoses and contexts of a database made before they moved beside the incident", async () => {
+    const h = await tempStore();
+    try {
+      await fs.mkdir(path.dirname(h.file), { recursive: true });
+      const before = new Database(h.file);
+      migrate(
+        before,
+        T0,
+        MIGRATIONS.filter((m) => m.version < 6),
+      );
+      // As the previous release stored them: in the incident's own row.
+      const stored = diagnosis({ title: "Pool exhausted before the upgrade" });
+      const bundle = { items: [{ id: "logs:request", kind: "logs", title: "t", text: "line" }], partial: [] };
+      before
+        .prepare(`INSERT INTO incidents (fingerprint, error_code, target, level, severity, status, count, first_seen,
+          last_seen, created_at, source, message, fields, diagnosis, context)
+          VALUES ('DB_001:db', 'DB_001', 'db', 'ERROR', 'critical', 'open', 3, ?, ?, ?, 'file', 'pool', '{}', ?, ?)`)
+        .run(T0, T0, T0, JSON.stringify(stored), JSON.stringify(bundle));
+      before.close();
+      await h.store.init();
+      const [incident] = await h.store.listIncidents({ limit: 10 });
+      expect(incident).toMatchObject({
+        fingerprint: "DB_001:db",
+        count: 3,
+        diagnosis: stored,
+        context: bundle,
+      });
+      expect(await h.store.getIncident(incident!.id)).toMatchObject({ diagnosis: stored, context: bundle });
+      // Repeats no longer rewrite them: the incident row holds neither.
+      const columns = new Database(h.file, { readonly: true });
+      expect(columns.prepare("SELECT name FROM pragma_table_info('incidents')").pluck().all()).not.toContain(
+        "context",
+      );
+      columns.close();
     } finally {
       await h.cleanup();
     }

@@ -4,6 +4,7 @@ import type { Incident } from "../../domain/types.js";
 import { incidentFilterSql } from "../incident-filter.js";
 import { parseId, toIncident } from "../rows.js";
 import type { ListOptions } from "../store.js";
+import { INCIDENT_COLUMNS } from "./statements.js";
 
 /** Bind the listing to an open database; the returned function runs inside the caller's transaction. */
 export function bindListIncidents(db: Database.Database, deliveries: Database.Statement<[number]>) {
@@ -13,7 +14,7 @@ export function bindListIncidents(db: Database.Database, deliveries: Database.St
     const before = beforeId === undefined ? Number.MAX_SAFE_INTEGER : parseId(beforeId);
     if (before === null) return [];
     const { where, params } = incidentFilterSql(filter, () => "?");
-    const sql = `SELECT * FROM incidents WHERE id < ? AND ${where} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT ${INCIDENT_COLUMNS} WHERE incidents.id < ? AND ${where} ORDER BY incidents.id DESC LIMIT ?`;
     let statement = statements.get(sql);
     if (!statement) {
       statement = db.prepare<unknown[]>(sql);

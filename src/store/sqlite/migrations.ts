@@ -146,6 +146,24 @@ export const MIGRATIONS: readonly Migration[] = [
   LLM_RESERVATIONS_MIGRATION,
   REPORT_FACTS_MIGRATION,
   INCIDENT_ACTIONS_MIGRATION,
+  {
+    // SQLite rewrites a whole row to change one column: every repeat of an incident (count, last_seen) rewrote
+    // its diagnosis and context too, and a storm's group touches all of its incidents. Those two, the only
+    // large columns, move to a table of their own; the incident rows left are small and many share a page.
+    version: 6,
+    name: "diagnosis and context beside the incident",
+    sql: `
+      CREATE TABLE incident_documents (
+        incident_id INTEGER PRIMARY KEY REFERENCES incidents (id),
+        diagnosis TEXT,
+        context TEXT
+      );
+      INSERT INTO incident_documents (incident_id, diagnosis, context)
+        SELECT id, diagnosis, context FROM incidents WHERE diagnosis IS NOT NULL OR context IS NOT NULL;
+      ALTER TABLE incidents DROP COLUMN diagnosis;
+      ALTER TABLE incidents DROP COLUMN context;
+    `,
+  },
 ];
 
 /**

@@ -134,14 +134,14 @@ function bindOperations(db: Database.Database) {
       return granted;
     }).immediate,
 
-    saveDiagnosis: (incidentId: string, d: { severity: string; costUsd: number }) => {
-      const { changes } = s.saveDiagnosis.run(JSON.stringify(d), d.severity, d.costUsd, parseId(incidentId));
-      if (changes === 0) throw new Error(`incident not found: ${incidentId}`);
-    },
-    saveContext: (incidentId: string, bundle: ContextBundle) => {
-      const { changes } = s.saveContext.run(JSON.stringify(bundle), parseId(incidentId));
-      if (changes === 0) throw new Error(`incident not found: ${incidentId}`);
-    },
+    saveDiagnosis: db.transaction((incidentId: string, d: { severity: string; costUsd: number }) => {
+      const id = requireIncident(incidentId);
+      s.diagnosed.run(d.severity, d.costUsd, id);
+      s.saveDiagnosis.run(id, JSON.stringify(d));
+    }).immediate,
+    saveContext: db.transaction((incidentId: string, bundle: ContextBundle) => {
+      s.saveContext.run(requireIncident(incidentId), JSON.stringify(bundle));
+    }).immediate,
     enqueueJob: (incidentId: string, kind: JobKind, runAt: number, now: number) =>
       String(s.insertJob.run(requireIncident(incidentId), kind, runAt, now).lastInsertRowid),
     recordLlmCall: (call: LlmCall) =>

@@ -2,6 +2,10 @@
 import type Database from "better-sqlite3";
 import type { LlmSpend } from "../store.js";
 
+/** An incident row whole, as `SELECT` and `FROM` (filters may name the table `incidents`). */
+export const INCIDENT_COLUMNS = `incidents.*, documents.diagnosis, documents.context
+  FROM incidents LEFT JOIN incident_documents AS documents ON documents.incident_id = incidents.id`;
+
 /** Prepare every statement of the store once per connection. */
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -84,9 +88,9 @@ export function prepareStatements(db: Database.Database) {
     ),
     addToken: p("INSERT INTO tokens (bucket, key, granted, at) VALUES (?, ?, ?, ?)"),
     pruneTokens: p("DELETE FROM tokens WHERE bucket = ? AND at < ?"),
-    saveDiagnosis: p(
-      "UPDATE incidents SET diagnosis = ?, severity = ?, cost_usd = cost_usd + ? WHERE id = ?",
-    ),
+    diagnosed: p("UPDATE incidents SET severity = ?, cost_usd = cost_usd + ? WHERE id = ?"),
+    saveDiagnosis: p(`INSERT INTO incident_documents (incident_id, diagnosis) VALUES (?, ?)
+       ON CONFLICT (incident_id) DO UPDATE SET diagnosis = excluded.diagnosis`),
     incidentExists: p("SELECT 1 FROM incidents WHERE id = ?"),
     ensureDelivery: p(`INSERT INTO deliveries (incident_id, sink, state, attempts, updated_at)
        VALUES (?, ?, 'pending', 0, ?) ON CONFLICT (incident_id, sink) DO NOTHING`),
@@ -97,11 +101,12 @@ export function prepareStatements(db: Database.Database) {
        attempts = attempts + excluded.attempts, updated_at = excluded.updated_at,
        remote_ref = CASE WHEN @keepRef THEN remote_ref ELSE excluded.remote_ref END,
        last_error = CASE WHEN @keepError THEN last_error ELSE excluded.last_error END`),
-    getIncident: p("SELECT * FROM incidents WHERE id = ?"),
+    getIncident: p(`SELECT ${INCIDENT_COLUMNS} WHERE incidents.id = ?`),
     deliveries: p(
       "SELECT sink, state, attempts, remote_ref, last_error, updated_at FROM deliveries WHERE incident_id = ? ORDER BY sink",
     ),
-    saveContext: p("UPDATE incidents SET context = ? WHERE id = ?"),
+    saveContext: p(`INSERT INTO incident_documents (incident_id, context) VALUES (?, ?)
+       ON CONFLICT (incident_id) DO UPDATE SET context = excluded.context`),
     insertLlmCall:
       p(`INSERT INTO llm_calls (incident_id, model, at, input_tokens, output_tokens, cache_write_tokens,
        cache_read_tokens, cost_usd) VALUES (@incidentId, @model, @at, @inputTokens, @outputTokens, @cacheWriteTokens,

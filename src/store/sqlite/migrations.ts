@@ -149,19 +149,20 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // SQLite rewrites a whole row to change one column: every repeat of an incident (count, last_seen) rewrote
     // its diagnosis and context too, and a storm's group touches all of its incidents. Those two, the only
-    // large columns, move to a table of their own; the incident rows left are small and many share a page.
+    // large columns, move to a table of their own. The old columns stay, emptied (one pass over the table,
+    // not the two rebuilds DROP COLUMN makes): a previous release still running on this file keeps working
+    // instead of failing on a missing column (it no longer sees diagnoses stored from now on).
     version: 6,
     name: "diagnosis and context beside the incident",
     sql: `
       CREATE TABLE incident_documents (
-        incident_id INTEGER PRIMARY KEY REFERENCES incidents (id),
+        incident_id INTEGER PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
         diagnosis TEXT,
         context TEXT
       );
       INSERT INTO incident_documents (incident_id, diagnosis, context)
         SELECT id, diagnosis, context FROM incidents WHERE diagnosis IS NOT NULL OR context IS NOT NULL;
-      ALTER TABLE incidents DROP COLUMN diagnosis;
-      ALTER TABLE incidents DROP COLUMN context;
+      UPDATE incidents SET diagnosis = NULL, context = NULL WHERE diagnosis IS NOT NULL OR context IS NOT NULL;
     `,
   },
 ];

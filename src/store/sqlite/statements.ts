@@ -2,8 +2,17 @@
 import type Database from "better-sqlite3";
 import type { LlmSpend } from "../store.js";
 
+// Named one by one: the incidents table still has emptied diagnosis and context columns (migration 6).
+const OWN_COLUMNS =
+  `id fingerprint error_code target level severity status count first_seen last_seen created_at
+  resolved_at source message request_id filename line_number fields url suppressed cost_usd resolved_by
+  resolution_note acknowledged_at acknowledged_by`
+    .split(/\s+/)
+    .map((column) => `incidents.${column}`)
+    .join(", ");
+
 /** An incident row whole, as `SELECT` and `FROM` (filters may name the table `incidents`). */
-export const INCIDENT_COLUMNS = `incidents.*, documents.diagnosis, documents.context
+export const INCIDENT_COLUMNS = `${OWN_COLUMNS}, documents.diagnosis, documents.context
   FROM incidents LEFT JOIN incident_documents AS documents ON documents.incident_id = incidents.id`;
 
 /** Prepare every statement of the store once per connection. */

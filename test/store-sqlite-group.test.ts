@@ -77,6 +77,29 @@ describe("sqlite store: group commit", () => {
       expect(walCommits(file)).toBe(before + 1);
     }));
 
+  it("stores an ingest queued behind a flush before closing, instead of finding the database closed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ai-monitor-group-"));
+    const file = path.join(dir, "db.sqlite");
+    const store = createSqliteStore({ path: file });
+    try {
+      await store.init();
+      const first = store.ingest([alert(1)], live);
+      for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+      const second = store.ingest([alert(2)], live); // waits for the first group's flush
+      await store.close();
+      expect((await Promise.all([first, second])).map((a) => a[0]!.kind)).toEqual(["new", "new"]);
+      const reopened = createSqliteStore({ path: file });
+      await reopened.init();
+      expect((await reopened.listIncidents({ limit: 5 })).map((i) => i.errorCode).sort()).toEqual([
+        "E_1",
+        "E_2",
+      ]);
+      await reopened.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("stores an alert resent in the same group once", () =>
     withStore(async (store) => {
       const answers = await Promise.all(Array.from({ length: 10 }, () => store.ingest([alert(7)], live)));

@@ -129,9 +129,18 @@ export function createGroupCommit(run: RunGroup, options: GroupCommitOptions = {
     }
   };
 
-  return (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): Promise<IngestOutcome[]> =>
+  let draining: Promise<void> = Promise.resolve();
+  const ingest = (signals: Signal[], policy: IngestPolicy, offset?: FileOffset): Promise<IngestOutcome[]> =>
     new Promise((resolve, reject) => {
       queue.push({ part: { signals, policy, offset }, resolve, reject });
-      if (!running) void drain();
+      if (!running) draining = drain();
     });
+  /**
+   * Resolves once every ingest queued so far has been stored (or refused): closing the store waits for it, as an
+   * ingest queued behind a flush would otherwise find the database closed.
+   */
+  const idle = async (): Promise<void> => {
+    while (running) await draining;
+  };
+  return Object.assign(ingest, { idle });
 }

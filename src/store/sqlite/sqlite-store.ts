@@ -228,6 +228,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ops ??= group ? throughGroup(raw, group) : (raw as unknown as Grouped<Ops>);
     },
     async close() {
+      await grouped.idle();
       group?.flush();
       // Closing removes the WAL file: let the flushes that callers wait on finish first.
       await wal?.settled();

@@ -22,6 +22,11 @@ const STRINGS = [
   "x".repeat(1100),
   "y".repeat(5000),
   "[REDACTED:github-token]",
+  // Keys and values that trip objects and strings: inherited names, a numeric key, a lone surrogate.
+  "constructor",
+  "toString",
+  "0",
+  "lone \ud800 surrogate",
 ];
 const TIMES = [
   "2026-12-03T18:26:18.286Z",
@@ -128,7 +133,8 @@ describe("the quick alert check", () => {
       const quick = quickAlert(item);
       if (quick !== null) {
         expect(parsed.success, JSON.stringify(item)).toBe(true);
-        expect(quick).toEqual(parsed.data);
+        expect(quick).toStrictEqual(parsed.data);
+        expect(Object.keys(quick)).toEqual(Object.keys(parsed.data as object));
       } else if (parsed.success) {
         expect(leftToZod(item), JSON.stringify(item)).toBe(true);
       }
@@ -148,7 +154,7 @@ describe("the quick alert check", () => {
         alerts: Array.from({ length: 1 + (i % 5) }, next),
         version: "4",
       };
-      expect(parseNotification(alertmanagerEnvelopeSchema, alertSchema, body, quickAlert)).toEqual(
+      expect(parseNotification(alertmanagerEnvelopeSchema, alertSchema, body, quickAlert)).toStrictEqual(
         parseNotification(alertmanagerEnvelopeSchema, alertSchema, body),
       );
     }

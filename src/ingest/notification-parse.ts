@@ -63,7 +63,8 @@ export function parseNotification<E extends z.ZodObject, A extends AlertSchema>(
   const raw = (body as { alerts?: unknown } | null)?.alerts;
   const alerts: z.infer<A>[] = [];
   const refused: RefusedAlert[] = [];
-  const fields = new Set(Object.keys(alert instanceof z.ZodPipe ? alert.in.shape : alert.shape));
+  // Which top-level field a refusal names: wanted only when an alert is refused (a storm has none).
+  const fields = () => new Set(Object.keys(alert instanceof z.ZodPipe ? alert.in.shape : alert.shape));
   for (const [index, item] of (Array.isArray(raw) ? raw : []).entries()) {
     const quick = fast?.(item);
     if (quick) {
@@ -76,7 +77,7 @@ export function parseNotification<E extends z.ZodObject, A extends AlertSchema>(
       continue;
     }
     const first = String(parsed.error.issues[0]?.path[0] ?? "");
-    const reason = fields.has(first) ? first : "alert";
+    const reason = fields().has(first) ? first : "alert";
     refused.push({ index, reason, issues: issuePaths(parsed.error, ["alerts", index]) });
   }
   const alertIssues = refused.flatMap((r) => r.issues);

@@ -3,8 +3,8 @@
  * field, per label, per annotation) cost a storm of alerts about as much as storing them. This accepts only
  * what `alertFields` accepts and answers what it would output; anything else (a wrong type, a missing field,
  * a `__proto__` label, a fingerprint past 256 UTF-16 units, which zod measures in code points) answers null,
- * and the caller lets zod check it and name every path at fault. The
- * property test in well-formed-alert.test.ts holds the two to the same answers.
+ * and the caller lets zod check it and name every path at fault. test/alert-fast-path.test.ts holds the two to
+ * the same answers.
  */
 import { z } from "zod";
 import type { alertFields } from "./alertmanager.js";

@@ -34,8 +34,9 @@ export interface GroupCommitOptions {
    * Make a committed group durable (SQLite: flush the WAL off the main thread); the group's callers are answered
    * once it resolves, or get its error. The next group is stored after it settles: the ingests that arrive while
    * the disk flushes join that one group, so a storm pays each group's fixed cost (candidate reads, one update per
-   * touched incident, COMMIT's page writes) about half as often as when the next group went in at once. Nothing
-   * waits that would not have: a group stored during the flush would still be answered only after the next one.
+   * touched incident, COMMIT's page writes) about half as often as when the next group went in at once. Its
+   * callers were answered only after the next flush before as well; they now also wait out their own group's store
+   * (under a millisecond), and a flush that never ends holds every later group, as it held their answers.
    */
   durable?: () => Promise<void>;
 }

@@ -7,7 +7,8 @@
  * The event loop reads requests while the disk flushes, and they make up the next group (group-commit.ts); a
  * commit made while a flush runs shares the one flush that follows. fsync acts on the file, not the descriptor,
  * so a descriptor of our own flushes SQLite's writes; frames are flushed in the order they were written, and
- * WAL recovery stops at the first frame whose checksum fails, so a later commit never survives an earlier one. A checkpoint in between needs nothing, as NORMAL syncs the WAL before checkpointing.
+ * WAL recovery stops at the first frame whose checksum fails, so a later commit never survives an earlier one.
+ * A checkpoint in between needs nothing, as NORMAL syncs the WAL before checkpointing.
  * @see https://www.sqlite.org/pragma.html#pragma_synchronous
  * @see https://www.sqlite.org/wal.html#durability
  */

@@ -1,15 +1,15 @@
 /** The SQL of the SQLite store, prepared once per connection. */
 import type Database from "better-sqlite3";
+import { incidentRowSchema } from "../rows.js";
 import type { LlmSpend } from "../store.js";
 
-// Named one by one: the incidents table still has emptied diagnosis and context columns (migration 6).
-const OWN_COLUMNS =
-  `id fingerprint error_code target level severity status count first_seen last_seen created_at
-  resolved_at source message request_id filename line_number fields url suppressed cost_usd resolved_by
-  resolution_note acknowledged_at acknowledged_by`
-    .split(/\s+/)
-    .map((column) => `incidents.${column}`)
-    .join(", ");
+// The row's columns named one by one (the incidents table still has emptied diagnosis and context columns,
+// migration 6): those the row mapping reads, the two documents from their own table.
+const DOCUMENTS = new Set(["diagnosis", "context"]);
+const OWN_COLUMNS = Object.keys(incidentRowSchema.shape)
+  .filter((column) => !DOCUMENTS.has(column))
+  .map((column) => `incidents.${column}`)
+  .join(", ");
 
 /** An incident row whole, as `SELECT` and `FROM` (filters may name the table `incidents`). */
 export const INCIDENT_COLUMNS = `${OWN_COLUMNS}, documents.diagnosis, documents.context
